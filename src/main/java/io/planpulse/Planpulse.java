@@ -1,0 +1,2 @@
+package io.planpulse;
+public final class Planpulse { public static void main(String[] a) {} }

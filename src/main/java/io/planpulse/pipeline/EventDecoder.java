@@ -1,0 +1,180 @@
+package io.planpulse.pipeline;
+
+import io.planpulse.avro.HubThroughput;
+import io.planpulse.avro.IndicatorReport;
+import io.planpulse.avro.ProjectProgress;
+import io.planpulse.avro.TradeDeclaration;
+import io.planpulse.avro.TruckDeparture;
+import io.planpulse.plan.Stream;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
+
+/**
+ * Decodes the bytes of an input record (Avro single-object encoding) and checks everything that can be checked
+ * without the plan: required fields, finite and non-negative amounts, periods, code lists and sizes.
+ */
+public final class EventDecoder {
+    /** Larger values are refused before decoding (reason too_large). */
+    public static final int MAX_RECORD_BYTES = 64 * 1024;
+    static final int MAX_STRING = 256;
+    private static final Pattern PERIOD = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+
+    private EventDecoder() {
+    }
+
+    public static InputEvent decode(Stream stream, byte[] value) throws Rejection {
+        if (value == null || value.length == 0) {
+            throw new Rejection(Rejection.UNDECODABLE, "empty value");
+        }
+        if (value.length > MAX_RECORD_BYTES) {
+            throw new Rejection(Rejection.TOO_LARGE, value.length + " bytes, more than " + MAX_RECORD_BYTES);
+        }
+        try {
+            return switch (stream) {
+                case TRUCK_DEPARTURE -> truck(Topics.TRUCK_DEPARTURE.decode(value));
+                case TRADE_DECLARATION -> trade(Topics.TRADE_DECLARATION.decode(value));
+                case HUB_THROUGHPUT -> hub(Topics.HUB_THROUGHPUT.decode(value));
+                case PROJECT_PROGRESS -> progress(Topics.PROJECT_PROGRESS.decode(value));
+                case INDICATOR_REPORT -> indicator(Topics.INDICATOR_REPORT.decode(value));
+            };
+        } catch (MissingSchemaException e) {
+            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "writer schema is not a released version of the "
+                    + stream.type() + " schema: " + e.getMessage());
+        } catch (BadHeaderException e) {
+            throw new Rejection(Rejection.UNDECODABLE, "not Avro single-object encoding: " + e.getMessage());
+        } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | ClassCastException | IllegalArgumentException | UnsupportedOperationException | OutOfMemoryError e) {
+            throw new Rejection(Rejection.UNDECODABLE, "cannot decode " + stream.type() + ": " + e);
+        } catch (NullPointerException e) {
+            throw new Rejection(Rejection.MISSING_FIELD, "a required field is null");
+        }
+    }
+
+    private static InputEvent truck(TruckDeparture e) throws Rejection {
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        m.put("count", BigDecimal.ONE);
+        m.put("cargo_value_cny", amount("cargo_value_cny", e.getCargoValueCny()));
+        m.put("cargo_weight_t", amount("cargo_weight_t", e.getCargoWeightT()));
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("route_id", required("route_id", e.getRouteId()));
+        f.put("destination_country", country("destination_country", e.getDestinationCountry()));
+        f.put("exit_port", required("exit_port", e.getExitPort()));
+        return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", e.getDepartureId()),
+                time("departed_at", e.getDepartedAt()), null, null, m, f, null);
+    }
+
+    private static InputEvent trade(TradeDeclaration e) throws Rejection {
+        String direction = required("direction", e.getDirection());
+        if (!direction.equals("import") && !direction.equals("export")) {
+            throw new Rejection(Rejection.INVALID_VALUE, "direction must be import or export, not '" + direction + "'");
+        }
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        m.put("count", BigDecimal.ONE);
+        m.put("value_cny", amount("value_cny", e.getValueCny()));
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("direction", direction);
+        f.put("channel", required("channel", e.getChannel()));
+        f.put("partner_country", country("partner_country", e.getPartnerCountry()));
+        return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", e.getDeclarationId()),
+                time("declared_at", e.getDeclaredAt()), null, null, m, f, null);
+    }
+
+    private static InputEvent hub(HubThroughput e) throws Rejection {
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        m.put("count", BigDecimal.ONE);
+        m.put("tonnes", amount("tonnes", e.getTonnes()));
+        Map<String, String> f = Map.of("terminal", required("terminal", e.getTerminal()));
+        return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", e.getRecordId()),
+                time("measured_at", e.getMeasuredAt()), null, null, m, f, null);
+    }
+
+    private static InputEvent progress(ProjectProgress e) throws Rejection {
+        String id = required("report_id", e.getReportId());
+        String project = required("project_id", e.getProjectId());
+        YearMonth period = period(e.getPeriod());
+        BigDecimal amount = amount("investment_cny", e.getInvestmentCny());
+        if (e.getProgressPct() != null && !(e.getProgressPct() >= 0 && e.getProgressPct() <= 100)) {
+            throw new Rejection(Rejection.INVALID_VALUE, "progress_pct must be between 0 and 100, not " + e.getProgressPct());
+        }
+        if (e.getMilestone() != null && e.getMilestone().length() > 4 * MAX_STRING) {
+            throw new Rejection(Rejection.INVALID_VALUE, "milestone longer than " + 4 * MAX_STRING + " characters");
+        }
+        return new InputEvent(Stream.PROJECT_PROGRESS, id, null, period, project, Map.of("investment_cny", amount),
+                Map.of(), time("reported_at", e.getReportedAt()));
+    }
+
+    private static InputEvent indicator(IndicatorReport e) throws Rejection {
+        String id = required("report_id", e.getReportId());
+        String indicator = required("indicator_id", e.getIndicatorId());
+        YearMonth period = period(e.getPeriod());
+        double v = e.getValue();
+        if (!Double.isFinite(v)) {
+            throw new Rejection(Rejection.INVALID_VALUE, "value is not a finite number: " + v);
+        }
+        // Growth rates may be negative: an indicator value is not an amount.
+        return new InputEvent(Stream.INDICATOR_REPORT, id, null, period, indicator,
+                Map.of("value", new BigDecimal(Double.toString(v))), Map.of(), time("reported_at", e.getReportedAt()));
+    }
+
+    static String required(String field, String v) throws Rejection {
+        if (v == null || v.isBlank()) {
+            throw new Rejection(Rejection.MISSING_FIELD, field + " is missing or empty");
+        }
+        if (v.length() > MAX_STRING) {
+            throw new Rejection(Rejection.INVALID_VALUE, field + " is longer than " + MAX_STRING + " characters");
+        }
+        return v;
+    }
+
+    private static String country(String field, String v) throws Rejection {
+        required(field, v);
+        if (!COUNTRY.matcher(v).matches()) {
+            throw new Rejection(Rejection.INVALID_VALUE, field + " must be an ISO 3166 alpha-2 code, not '" + v + "'");
+        }
+        return v;
+    }
+
+    static BigDecimal amount(String field, double v) throws Rejection {
+        if (!Double.isFinite(v)) {
+            throw new Rejection(Rejection.INVALID_VALUE, field + " is not a finite number: " + v);
+        }
+        if (v < 0) {
+            throw new Rejection(Rejection.NEGATIVE_AMOUNT, field + " is negative: " + v);
+        }
+        return new BigDecimal(Double.toString(v));
+    }
+
+    private static Instant time(String field, Instant t) throws Rejection {
+        if (t == null) {
+            throw new Rejection(Rejection.MISSING_FIELD, field + " is missing");
+        }
+        return t;
+    }
+
+    static YearMonth period(String p) throws Rejection {
+        if (p == null || p.isBlank()) {
+            throw new Rejection(Rejection.MISSING_FIELD, "period is missing");
+        }
+        if (!PERIOD.matcher(p).matches()) {
+            throw new Rejection(Rejection.BAD_PERIOD, "period must be yyyy-MM, not '" + abbreviate(p) + "'");
+        }
+        try {
+            return YearMonth.parse(p);
+        } catch (DateTimeParseException e) {
+            throw new Rejection(Rejection.BAD_PERIOD, "period must be yyyy-MM, not '" + abbreviate(p) + "'");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

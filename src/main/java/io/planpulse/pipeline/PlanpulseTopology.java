@@ -1,0 +1,118 @@
+package io.planpulse.pipeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.planpulse.avro.KpiSnapshot;
+import io.planpulse.avro.RejectedRecord;
+import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.internal.KpiInput;
+import io.planpulse.plan.Stream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The planpulse topology.
+ *
+ * <pre>
+ *  planpulse.plan ──► global store planpulse-plan (every task sees the whole plan)
+ *
+ *  planpulse.{truck-departures, trade-declarations, hub-throughput}
+ *        └► intake-*: decode, validate, dedup by id (400 days), pre-aggregate per (year, target, month) ─┐
+ *  planpulse.{project-progress, indicator-reports}                                                     │
+ *        └► intake-*: decode, validate, dedup by id ──────────────────────────────────────────────────┤
+ *                                  rejects ► planpulse.rejected                                        ▼
+ *                                        repartition kpi-input (1 partition) ► kpi: upserts, sums, evaluation
+ *                                                                    ├► planpulse.kpi (compacted, key year/id)
+ *                                                                    └► planpulse.status-changes
+ * </pre>
+ *
+ * Months are calendar months in the plan's zone, taken from the event's own time (flows) or period (reports);
+ * record timestamps only order and age the dedup store. The as-of clock drives closed years and evaluation.
+ */
+public final class PlanpulseTopology {
+    /** Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike. */
+    public record Settings(Clock clock, Duration flushInterval, Duration evaluateInterval, Duration clockTick) {
+        public static Settings defaults(Clock clock) {
+            return new Settings(clock, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5));
+        }
+    }
+
+    private PlanpulseTopology() {
+    }
+
+    public static Topology build(Settings settings, MeterRegistry registry) {
+        StreamsBuilder builder = new StreamsBuilder();
+        build(builder, settings, registry);
+        return builder.build();
+    }
+
+    public static void build(StreamsBuilder builder, Settings settings, MeterRegistry registry) {
+        PlanCatalog catalog = new PlanCatalog();
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.PLAN_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.PLAN, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("plan-source"),
+                () -> new PlanStoreUpdater(catalog));
+
+        KStream<String, Routed> intake = null;
+        for (Stream s : Stream.values()) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.dedupStore(s)),
+                    Serdes.String(), Serdes.Long()).withCachingEnabled());
+            boolean flow = s != Stream.PROJECT_PROGRESS && s != Stream.INDICATOR_REPORT;
+            String[] stores = flow ? new String[] {Topics.dedupStore(s), Topics.pendingStore(s)}
+                    : new String[] {Topics.dedupStore(s)};
+            if (flow) {
+                builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(Topics.pendingStore(s)), Serdes.String(),
+                        Topics.KPI_INPUT.serde()).withCachingEnabled());
+            }
+            KStream<String, Routed> out = builder
+                    .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
+                    .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.flushInterval()),
+                            Named.as(Topics.intakeName(s)), stores);
+            intake = intake == null ? out : intake.merge(out, Named.as("merge-" + s.type()));
+        }
+
+        Map<String, KStream<String, Routed>> routes = intake.split(Named.as("route-"))
+                .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
+                .defaultBranch(Branched.as("kpi-input"));
+        routes.get("route-rejected")
+                .mapValues(v -> (RejectedRecord) v.value(), Named.as("as-rejected"))
+                .to(Topics.REJECTED, Produced.with(Serdes.String(), Topics.REJECTED_RECORD.serde()).withName("rejected-sink"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.TARGET_STATE_STORE),
+                Serdes.String(), Topics.TARGET_STATE.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.REPORT_STATE_STORE),
+                Serdes.String(), Topics.REPORT_STATE.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.KPI_LAST_STORE),
+                Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
+
+        Map<String, KStream<String, Routed>> outputs = routes.get("route-kpi-input")
+                .mapValues(v -> (KpiInput) v.value(), Named.as("as-kpi-input"))
+                .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
+                        .withName(Topics.KPI_INPUT_REPARTITION).withNumberOfPartitions(1))
+                .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
+                                settings.clockTick()),
+                        Named.as("kpi"), Topics.TARGET_STATE_STORE, Topics.REPORT_STATE_STORE, Topics.KPI_LAST_STORE)
+                .split(Named.as("out-"))
+                .branch((k, v) -> v.topic().equals(Topics.KPI), Branched.as("kpi"))
+                .defaultBranch(Branched.as("status"));
+        outputs.get("out-kpi")
+                .mapValues(v -> (KpiSnapshot) v.value(), Named.as("as-kpi"))
+                .to(Topics.KPI, Produced.with(Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withName("kpi-sink"));
+        outputs.get("out-status")
+                .mapValues(v -> (StatusChange) v.value(), Named.as("as-status-change"))
+                .to(Topics.STATUS_CHANGES, Produced.with(Serdes.String(), Topics.STATUS_CHANGE.serde())
+                        .withName("status-changes-sink"));
+    }
+}
