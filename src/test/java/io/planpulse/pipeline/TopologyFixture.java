@@ -1,0 +1,184 @@
+package io.planpulse.pipeline;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.planpulse.avro.HubThroughput;
+import io.planpulse.avro.IndicatorReport;
+import io.planpulse.avro.KpiSnapshot;
+import io.planpulse.avro.ProjectProgress;
+import io.planpulse.avro.RejectedRecord;
+import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.TradeDeclaration;
+import io.planpulse.avro.TruckDeparture;
+import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanLoader;
+import io.planpulse.plan.Stream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The production topology in a TopologyTestDriver started at a fixed instant, with an as-of clock set by the test. */
+final class TopologyFixture implements AutoCloseable {
+    static final Instant WALL_START = Instant.parse("2025-01-01T00:00:00Z");
+
+    final MutableClock clock;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final TopologyTestDriver driver;
+    private final Map<Stream, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Stream.class);
+    private final TestInputTopic<String, byte[]> plan;
+    private final TestOutputTopic<String, KpiSnapshot> kpi;
+    private final TestOutputTopic<String, StatusChange> status;
+    private final TestOutputTopic<String, RejectedRecord> rejected;
+    private final Map<String, KpiSnapshot> table = new LinkedHashMap<>();
+    private final Set<String> planKeys = new HashSet<>();
+    final List<StatusChange> statusChanges = new ArrayList<>();
+    final List<RejectedRecord> rejects = new ArrayList<>();
+
+    TopologyFixture(String asOf) throws Exception {
+        clock = new MutableClock(OffsetDateTime.parse(asOf).toInstant());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "planpulse-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("planpulse-ttd").toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        driver = new TopologyTestDriver(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry),
+                props, WALL_START);
+        for (Stream s : Stream.values()) {
+            inputs.put(s, driver.createInputTopic(s.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                    WALL_START, Duration.ofMillis(1)));
+        }
+        plan = driver.createInputTopic(Topics.PLAN, new StringSerializer(), new ByteArraySerializer());
+        kpi = driver.createOutputTopic(Topics.KPI, new StringDeserializer(), Topics.KPI_SNAPSHOT.serde().deserializer());
+        status = driver.createOutputTopic(Topics.STATUS_CHANGES, new StringDeserializer(),
+                Topics.STATUS_CHANGE.serde().deserializer());
+        rejected = driver.createOutputTopic(Topics.REJECTED, new StringDeserializer(),
+                Topics.REJECTED_RECORD.serde().deserializer());
+    }
+
+    static Plan testPlan() throws Exception {
+        return plan("/plans/test-2025.yaml");
+    }
+
+    static Plan plan(String resource) throws Exception {
+        try (var in = TopologyFixture.class.getResourceAsStream(resource)) {
+            return PlanLoader.load(resource, new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+    }
+
+    void load(Plan p) {
+        for (KeyValue<String, byte[]> kv : PlanPublisher.records(p, planKeys)) {
+            plan.pipeInput(kv.key, kv.value);
+            if (kv.value == null) {
+                planKeys.remove(kv.key);
+            } else {
+                planKeys.add(kv.key);
+            }
+        }
+    }
+
+    void send(Stream s, String key, byte[] value) {
+        inputs.get(s).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    void send(Object event) {
+        if (event instanceof TruckDeparture e) {
+            send(Stream.TRUCK_DEPARTURE, e.getDepartureId(), Topics.TRUCK_DEPARTURE.encode(e));
+        } else if (event instanceof TradeDeclaration e) {
+            send(Stream.TRADE_DECLARATION, e.getDeclarationId(), Topics.TRADE_DECLARATION.encode(e));
+        } else if (event instanceof HubThroughput e) {
+            send(Stream.HUB_THROUGHPUT, e.getRecordId(), Topics.HUB_THROUGHPUT.encode(e));
+        } else if (event instanceof ProjectProgress e) {
+            send(Stream.PROJECT_PROGRESS, e.getReportId(), Topics.PROJECT_PROGRESS.encode(e));
+        } else if (event instanceof IndicatorReport e) {
+            send(Stream.INDICATOR_REPORT, e.getReportId(), Topics.INDICATOR_REPORT.encode(e));
+        } else {
+            throw new IllegalArgumentException(String.valueOf(event));
+        }
+    }
+
+    /** Lets the flush and evaluation punctuators run, then reads every output. */
+    void settle() {
+        for (int i = 0; i < 3; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        while (!kpi.isEmpty()) {
+            var r = kpi.readRecord();
+            if (r.value() == null) {
+                table.remove(r.key());
+            } else {
+                table.put(r.key(), r.value());
+            }
+        }
+        statusChanges.addAll(status.readValuesToList());
+        rejects.addAll(rejected.readValuesToList());
+    }
+
+    /** Moves the as-of clock and lets a full evaluation run. */
+    void clockTo(String asOf) {
+        clock.set(OffsetDateTime.parse(asOf).toInstant());
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        settle();
+    }
+
+    KpiSnapshot kpi(String id) {
+        return table.get("2025/" + id);
+    }
+
+    Map<String, KpiSnapshot> table() {
+        return table;
+    }
+
+    double counter(String name, String... tags) {
+        var search = registry.find(name).tags(tags);
+        return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    static TruckDeparture truck(String id, String departedAt, String country, double value) {
+        return TruckDeparture.newBuilder().setDepartureId(id).setRouteId("cq-hanoi").setDestinationCountry(country)
+                .setExitPort("youyiguan").setDepartedAt(OffsetDateTime.parse(departedAt).toInstant())
+                .setCargoValueCny(value).setCargoWeightT(18.5).build();
+    }
+
+    static ProjectProgress progress(String id, String project, String period, double yuan, String reportedAt) {
+        return ProjectProgress.newBuilder().setReportId(id).setProjectId(project).setPeriod(period)
+                .setInvestmentCny(yuan).setReportedAt(OffsetDateTime.parse(reportedAt).toInstant()).build();
+    }
+
+    static IndicatorReport indicator(String id, String indicator, String period, double value, String reportedAt) {
+        return IndicatorReport.newBuilder().setReportId(id).setIndicatorId(indicator).setPeriod(period).setValue(value)
+                .setReportedAt(OffsetDateTime.parse(reportedAt).toInstant()).build();
+    }
+
+    static HubThroughput hub(String id, String measuredAt, double tonnes) {
+        return HubThroughput.newBuilder().setRecordId(id).setTerminal("road_port").setTonnes(tonnes)
+                .setMeasuredAt(OffsetDateTime.parse(measuredAt).toInstant()).build();
+    }
+
+    static TradeDeclaration trade(String id, String declaredAt, double value) {
+        return TradeDeclaration.newBuilder().setDeclarationId(id).setDirection("export").setChannel("nanpeng_b")
+                .setPartnerCountry("VN").setValueCny(value).setDeclaredAt(OffsetDateTime.parse(declaredAt).toInstant()).build();
+    }
+}
