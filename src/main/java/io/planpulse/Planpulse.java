@@ -1,2 +1,459 @@
 package io.planpulse;
-public final class Planpulse { public static void main(String[] a) {} }
+
+import io.planpulse.broker.EmbeddedBroker;
+import io.planpulse.cli.Config;
+import io.planpulse.cli.PipelineApp;
+import io.planpulse.cli.PlanLoad;
+import io.planpulse.cli.Progress;
+import io.planpulse.cli.Replay;
+import io.planpulse.cli.TopicAdmin;
+import io.planpulse.pipeline.AvroCodec;
+import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanException;
+import io.planpulse.plan.PlanLoader;
+import io.planpulse.simulate.Simulator;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line of CONTRACT section 7. Exit codes: 0 success, 2 bad arguments or input file, 1 anything else. */
+@Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
+        description = "Live plan completion rates from Kafka Streams.",
+        subcommands = {Planpulse.Demo.class, Planpulse.Run.class, Planpulse.Broker.class, Planpulse.PlanCmd.class,
+                Planpulse.ReplayCmd.class, Planpulse.Simulate.class})
+public final class Planpulse {
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        AvroCodec.trustGeneratedClasses();
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Planpulse());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof BadInput b) {
+                cmd.getErr().println(b.getMessage());
+                return BAD_INPUT;
+            }
+            cmd.getErr().println("planpulse: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cl;
+    }
+
+    /** A bad input file or value: reported on stderr, exit code 2. */
+    public static final class BadInput extends Exception {
+        public BadInput(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static List<Plan> plans(List<Path> files) throws BadInput {
+        List<Plan> out = new ArrayList<>();
+        if (files == null || files.isEmpty()) {
+            out.add(PlanLoader.loadDefault());
+            return out;
+        }
+        for (Path f : files) {
+            try {
+                out.add(PlanLoader.load(f));
+            } catch (PlanException e) {
+                throw new BadInput("plan refused:\n" + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new BadInput(f + ": cannot read: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** A date means its start in the plan's zone; anything else must be an ISO instant or offset date-time. */
+    static Instant asOf(String value, ZoneId zone) throws BadInput {
+        try {
+            if (value.length() == 10) {
+                return LocalDate.parse(value).atStartOfDay(zone).toInstant();
+            }
+            return value.endsWith("Z") ? Instant.parse(value) : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadInput("--as-of: '" + value + "' is neither a date (2025-06-30) nor an ISO instant (2025-06-30T12:00:00+08:00)");
+        }
+    }
+
+    static void checkFiles(List<Path> files) throws BadInput {
+        for (Path f : files) {
+            if (!Files.isReadable(f)) {
+                throw new BadInput(f + ": no such file or not readable");
+            }
+        }
+    }
+
+    static Map<String, String> env() {
+        return System.getenv();
+    }
+
+    @Command(name = "demo", description = "An in-process broker, the pipeline, the shipped plan, simulated events and the HTTP server.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--plan", description = "Plan file (repeatable); default: the 2025 Banan plan in the jar.")
+        List<Path> plans = new ArrayList<>();
+        @Option(names = "--replay", description = "JSON Lines file to replay (repeatable).")
+        List<Path> replays = new ArrayList<>();
+        @Option(names = "--as-of", description = "Fixed as-of instant: a date (its start in the plan's zone) or an ISO instant.")
+        String asOf;
+        @Option(names = "--no-simulate", description = "Do not simulate events.")
+        boolean noSimulate;
+        @Option(names = "--rate", description = "Live simulated events per second (default ${DEFAULT-VALUE}).")
+        double rate = 5;
+        @Option(names = "--http-port", description = "HTTP port, 0 for any free port (default ${DEFAULT-VALUE}).")
+        int httpPort = 8080;
+        @Option(names = "--http-host", description = "Address the HTTP server binds (default ${DEFAULT-VALUE}).")
+        String httpHost = "127.0.0.1";
+        @Option(names = "--data-dir", description = "Keep broker data and state here (default: a temporary directory, removed on exit).")
+        Path dataDir;
+        @Option(names = "--seed", description = "Simulation seed (default ${DEFAULT-VALUE}).")
+        long seed = 2025;
+        @Option(names = "--quiet", description = "No progress output.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Plan> loaded = plans(plans);
+            checkFiles(replays);
+            ZoneId zone = ZoneId.of(loaded.get(0).timezone());
+            Clock clock = demoClock(loaded, asOf == null ? null : Planpulse.asOf(asOf, zone));
+            Path dir = dataDir != null ? dataDir : Files.createTempDirectory("planpulse-demo");
+            Files.createDirectories(dir);
+            PrintStream err = System.err;
+            try (EmbeddedBroker broker = EmbeddedBroker.start(0, dataDir == null ? null : dir.resolve("broker"))) {
+                Map<String, String> flags = new HashMap<>();
+                flags.put("bootstrap.servers", broker.bootstrapServers());
+                flags.put("state.dir", dir.resolve("state").toString());
+                flags.put(Config.HTTP_PORT, String.valueOf(httpPort));
+                flags.put(Config.HTTP_HOST, httpHost);
+                flags.put(Config.PARTITIONS, "3");
+                flags.put(Config.REPLICATION, "1");
+                flags.put("replication.factor", "1");
+                Config config = Config.load(null, Map.of(), flags);
+                TopicAdmin.ensureTopics(config.clients(), 3, 1);
+                for (Plan p : loaded) {
+                    int[] n = PlanLoad.publish(p, config.clients());
+                    err.printf("plan %d: %d targets loaded, %d removed%n", p.year(), n[0], n[1]);
+                }
+                try (PipelineApp app = PipelineApp.start(config, clock)) {
+                    app.awaitReady(Duration.ofMinutes(3));
+                    long bad = 0;
+                    if (!replays.isEmpty()) {
+                        Replay.Result r = Replay.run(replays, config.clients(),
+                                quiet ? Progress.quiet() : new Progress("replay", err), err);
+                        bad = r.badLines();
+                    }
+                    Simulator sim = noSimulate ? null : new Simulator(loaded.get(loaded.size() - 1), seed);
+                    KafkaProducer<byte[], byte[]> producer = sim == null ? null : producer(config.clients());
+                    if (sim != null) {
+                        long[] n = {0};
+                        sim.history(clock.instant(), e -> {
+                            send(producer, e);
+                            n[0]++;
+                        });
+                        producer.flush();
+                        err.printf("simulated %,d events of the year so far (to %s)%n", n[0], clock.instant());
+                    }
+                    app.awaitReflected(Duration.ofMinutes(10));
+                    if (bad > 0) {
+                        err.printf("%d bad replay lines (see above); they are in planpulse.rejected%n", bad);
+                    }
+                    System.out.println("ready " + app.url());
+                    System.out.flush();
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stop.countDown();
+                        try {
+                            Thread.sleep(2000);
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+                    if (sim != null && rate > 0) {
+                        long intervalNanos = (long) (1e9 / rate);
+                        long next = System.nanoTime();
+                        while (stop.getCount() > 0) {
+                            send(producer, sim.live(clock.instant()));
+                            next += intervalNanos;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                stop.await(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                            }
+                        }
+                    } else {
+                        stop.await();
+                    }
+                    if (producer != null) {
+                        producer.close(Duration.ofSeconds(5));
+                    }
+                }
+            } finally {
+                if (dataDir == null) {
+                    deleteTree(dir);
+                }
+            }
+            return 0;
+        }
+
+        /**
+         * --as-of fixes the clock. Without it the demo runs on the wall clock, unless now is outside every loaded
+         * plan year: then it runs on the wall clock moved by whole years into the latest plan year, so the shipped
+         * 2025 plan shows a live year in progress whenever the demo is started.
+         */
+        static Clock demoClock(List<Plan> plans, Instant asOf) {
+            if (asOf != null) {
+                return Clock.fixed(asOf, ZoneId.of("UTC"));
+            }
+            Plan latest = plans.stream().max(java.util.Comparator.comparingInt(Plan::year)).orElseThrow();
+            ZoneId zone = ZoneId.of(latest.timezone());
+            ZonedDateTime now = ZonedDateTime.now(zone);
+            if (plans.stream().anyMatch(p -> p.year() == now.getYear())) {
+                return Clock.systemUTC();
+            }
+            Instant shifted = now.withYear(latest.year()).toInstant();
+            return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), shifted));
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(Map<String, Object> clients) {
+        Map<String, Object> p = new HashMap<>(clients);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, JsonEvents.Event e) {
+        producer.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
+    }
+
+    static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: a temporary directory
+        }
+    }
+
+    /** Connection options shared by the commands that talk to a cluster. */
+    static final class ClusterOptions {
+        @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or PLANPULSE_BOOTSTRAP_SERVERS).")
+        String bootstrap;
+        @Option(names = "--config", description = "Properties file: Kafka client/Streams keys and planpulse.* keys.")
+        Path configFile;
+
+        Config config(Map<String, String> flags) throws Exception {
+            if (configFile != null && !Files.isReadable(configFile)) {
+                throw new BadInput(configFile + ": no such file or not readable");
+            }
+            Map<String, String> f = new HashMap<>(flags);
+            f.put("bootstrap.servers", bootstrap);
+            Config c = Config.load(configFile, env(), f);
+            if (c.get("bootstrap.servers") == null) {
+                throw new BadInput("--bootstrap-servers (or PLANPULSE_BOOTSTRAP_SERVERS) is required");
+            }
+            return c;
+        }
+    }
+
+    @Command(name = "run", description = "The pipeline and HTTP server against a real Kafka cluster.")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
+        @Option(names = "--as-of", description = "Fixed as-of instant (a date or an ISO instant).")
+        String asOf;
+        @Option(names = "--http-port", description = "HTTP port (default 8080; 0 for any free port).")
+        Integer httpPort;
+        @Option(names = "--http-host", description = "Address the HTTP server binds (default 127.0.0.1).")
+        String httpHost;
+        @Option(names = "--state-dir", description = "Kafka Streams state directory.")
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> flags = new HashMap<>();
+            flags.put(Config.HTTP_PORT, httpPort == null ? null : String.valueOf(httpPort));
+            flags.put(Config.HTTP_HOST, httpHost);
+            flags.put("state.dir", stateDir == null ? null : stateDir.toString());
+            flags.put(Config.AS_OF, asOf);
+            Config config = cluster.config(flags);
+            String t = config.get(Config.AS_OF);
+            Clock clock = t == null ? Clock.systemUTC()
+                    : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
+            CountDownLatch stop = new CountDownLatch(1);
+            try (PipelineApp app = PipelineApp.start(config, clock)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                while (!app.ready() && stop.getCount() > 0) {
+                    stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                if (app.ready()) {
+                    System.out.println("ready " + app.url());
+                    System.out.flush();
+                }
+                stop.await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "broker", description = "A standalone single-node KRaft broker for development, without Docker.")
+    static final class Broker implements Callable<Integer> {
+        @Option(names = "--port", description = "Client port (default ${DEFAULT-VALUE}).")
+        int port = 9092;
+        @Option(names = "--data-dir", description = "Persistent data directory (default: ./planpulse-broker-data).")
+        Path dataDir = Path.of("planpulse-broker-data");
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(dataDir);
+            try (EmbeddedBroker broker = EmbeddedBroker.start(port, dataDir.toAbsolutePath())) {
+                System.out.println("broker ready " + broker.bootstrapServers().replace("localhost", "127.0.0.1")
+                        + " (data in " + dataDir.toAbsolutePath() + ")");
+                System.out.flush();
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "plan", description = "Plan catalogue commands.", subcommands = {PlanLoadCmd.class, PlanValidateCmd.class})
+    static final class PlanCmd {
+    }
+
+    @Command(name = "load", description = "Validate a plan file and publish it to planpulse.plan (replacing that year's plan).")
+    static final class PlanLoadCmd implements Callable<Integer> {
+        @Parameters(arity = "1", paramLabel = "FILE")
+        Path file;
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Plan plan = plans(List.of(file)).get(0);
+            Config config = cluster.config(Map.of());
+            TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+            int[] n = PlanLoad.publish(plan, config.clients());
+            System.out.printf("plan %d: %d targets loaded, %d removed%n", plan.year(), n[0], n[1]);
+            return 0;
+        }
+    }
+
+    @Command(name = "validate", description = "Validate a plan file without publishing it.")
+    static final class PlanValidateCmd implements Callable<Integer> {
+        @Parameters(arity = "1", paramLabel = "FILE")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            Plan plan = plans(List.of(file)).get(0);
+            System.out.printf("%s: plan %d is valid (%d targets)%n", file, plan.year(), plan.targets().size());
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", description = "Produce JSON Lines event files onto the input topics.")
+    static final class ReplayCmd implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<Path> files;
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
+        @Option(names = "--quiet", description = "No progress output.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            checkFiles(files);
+            Config config = cluster.config(Map.of());
+            TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+            Replay.Result r = Replay.run(files, config.clients(), quiet ? Progress.quiet() : new Progress("replay", System.err),
+                    System.err);
+            System.out.printf("replayed %d records, %d bad lines%n", r.sent(), r.badLines());
+            return r.badLines() > 0 ? BAD_INPUT : 0;
+        }
+    }
+
+    @Command(name = "simulate", description = "Simulate the year so far, then live events, onto the input topics.")
+    static final class Simulate implements Callable<Integer> {
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
+        @Option(names = "--rate", description = "Live events per second (default ${DEFAULT-VALUE}; a multiple of real scale for load).")
+        double rate = 5;
+        @Option(names = "--plan", description = "Plan to simulate (default: the shipped 2025 plan).")
+        Path plan;
+        @Option(names = "--as-of", description = "Simulate up to this instant, then live at it (default: now, moved into the plan year).")
+        String asOf;
+        @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed = 2025;
+        @Option(names = "--no-history", description = "Skip the year-to-date history.")
+        boolean noHistory;
+        @Option(names = "--duration", description = "Stop after this many seconds of live events (default: run until stopped).")
+        Long duration;
+        @Option(names = "--quiet", description = "No progress output.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Plan> loaded = plans(plan == null ? List.of() : List.of(plan));
+            ZoneId zone = ZoneId.of(loaded.get(0).timezone());
+            Clock clock = Demo.demoClock(loaded, asOf == null ? null : Planpulse.asOf(asOf, zone));
+            Config config = cluster.config(Map.of());
+            TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+            Simulator sim = new Simulator(loaded.get(0), seed);
+            Progress progress = quiet ? Progress.quiet() : new Progress("simulate", System.err);
+            long[] n = {0};
+            try (KafkaProducer<byte[], byte[]> producer = producer(config.clients())) {
+                if (!noHistory) {
+                    sim.history(clock.instant(), e -> {
+                        send(producer, e);
+                        progress.tick(++n[0]);
+                    });
+                    producer.flush();
+                }
+                long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
+                long interval = (long) (1e9 / Math.max(rate, 0.001));
+                long next = System.nanoTime();
+                while (System.nanoTime() < end) {
+                    send(producer, sim.live(clock.instant()));
+                    progress.tick(++n[0]);
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+            }
+            progress.done(n[0]);
+            return 0;
+        }
+    }
+}

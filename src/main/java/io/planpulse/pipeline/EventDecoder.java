@@ -38,6 +38,9 @@ public final class EventDecoder {
         if (value.length > MAX_RECORD_BYTES) {
             throw new Rejection(Rejection.TOO_LARGE, value.length + " bytes, more than " + MAX_RECORD_BYTES);
         }
+        if (value[0] == '{') {
+            throw jsonInsteadOfAvro(value);
+        }
         try {
             return switch (stream) {
                 case TRUCK_DEPARTURE -> truck(Topics.TRUCK_DEPARTURE.decode(value));
@@ -56,6 +59,16 @@ public final class EventDecoder {
             throw new Rejection(Rejection.UNDECODABLE, "cannot decode " + stream.type() + ": " + e);
         } catch (NullPointerException e) {
             throw new Rejection(Rejection.MISSING_FIELD, "a required field is null");
+        }
+    }
+
+    /** A JSON line sent as is (replay does so for lines it cannot encode): refused, with what is wrong with it. */
+    private static Rejection jsonInsteadOfAvro(byte[] value) {
+        try {
+            JsonEvents.parse(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+            return new Rejection(Rejection.UNDECODABLE, "JSON, not Avro single-object encoding");
+        } catch (JsonEvents.BadLine b) {
+            return new Rejection(b.reason(), "JSON, not Avro single-object encoding: " + b.getMessage());
         }
     }
 

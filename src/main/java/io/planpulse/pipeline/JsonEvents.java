@@ -48,6 +48,14 @@ public final class JsonEvents {
         public Stream stream() {
             return stream;
         }
+
+        /** The reason code the pipeline gives such a record. */
+        public String reason() {
+            if (stream == null) {
+                return Rejection.UNDECODABLE;
+            }
+            return getMessage().startsWith("missing required field") ? Rejection.MISSING_FIELD : Rejection.INVALID_VALUE;
+        }
     }
 
     private JsonEvents() {

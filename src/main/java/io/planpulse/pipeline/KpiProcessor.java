@@ -53,6 +53,7 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
     private boolean evaluateAll = true;
     private long lastFullEvaluation = Long.MIN_VALUE;
     private Counter staleReports;
+    private Counter evaluations;
 
     KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick) {
         this.catalog = catalog;
@@ -73,6 +74,8 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
         this.staleReports = Counter.builder("planpulse.reports.superseded")
                 .description("Reports older than the report in force for their month (changed nothing)")
                 .register(registry);
+        this.evaluations = Counter.builder("planpulse.kpi.evaluations")
+                .description("Evaluation rounds of the KPI stage").register(registry);
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
     }
 
@@ -129,6 +132,7 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
             }
         }
         dirty.clear();
+        evaluations.increment();
     }
 
     private void evaluate(PlanCatalog.YearPlan year, Instant now) {

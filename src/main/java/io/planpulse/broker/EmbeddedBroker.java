@@ -1,0 +1,74 @@
+package io.planpulse.broker;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node KRaft broker (combined broker and controller) in this process, built with Kafka's own test
+ * kit and bootstrapped at the latest production metadata version with the production feature levels, so it
+ * behaves like a released broker (transactions included) and never enables unstable features.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /**
+     * @param port    client port on 127.0.0.1, 0 for any free port
+     * @param dataDir where logs and metadata live; null for a temporary directory removed on close
+     */
+    public static EmbeddedBroker start(int port, Path dataDir) throws Exception {
+        MetadataVersion mv = MetadataVersion.latestProduction();
+        Map<String, Short> features = new HashMap<>();
+        for (Feature f : Feature.PRODUCTION_FEATURES) {
+            features.put(f.featureName(), f.defaultLevel(mv));
+        }
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder(BootstrapMetadata.fromVersions(mv, features, "planpulse"))
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+        if (dataDir != null) {
+            nodes.setBaseDirectory(dataDir).setClusterId("planpulse-dev-cluster00");
+        }
+        Map<String, String> server = new HashMap<>();
+        if (port != 0) {
+            server.put("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0");
+            server.put("advertised.listeners", "EXTERNAL://127.0.0.1:" + port);
+        }
+        nodes.setPerServerProperties(Map.of(0, server));
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
+                .setConfigProp("unstable.feature.versions.enable", "false")
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .setConfigProp("num.partitions", "1")
+                .setConfigProp("log.retention.hours", "-1");
+        if (dataDir != null) {
+            builder.setDeleteOnClose(false);
+        }
+        KafkaClusterTestKit cluster = builder.build();
+        if (dataDir == null || !java.nio.file.Files.exists(dataDir.resolve("combined_0_0").resolve("meta.properties"))) {
+            cluster.format();
+        }
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return new EmbeddedBroker(cluster);
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

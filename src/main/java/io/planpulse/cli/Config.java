@@ -1,0 +1,107 @@
+package io.planpulse.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one place configuration is read. Precedence: command-line flags, then environment variables
+ * {@code PLANPULSE_*}, then the properties file, then defaults that work on a laptop.
+ *
+ * <p>planpulse's own keys start with {@code planpulse.}; every other key is a Kafka client or Kafka Streams setting
+ * and is passed through unchanged (SASL, TLS, threads, standby replicas, ...). In the environment,
+ * {@code PLANPULSE_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}, {@code PLANPULSE_KAFKA_SASL_MECHANISM} sets
+ * {@code sasl.mechanism} (after {@code PLANPULSE_KAFKA_}: lower case, '_' becomes '.'), and
+ * {@code PLANPULSE_HTTP_PORT} sets {@code planpulse.http.port} (after {@code PLANPULSE_}: lower case, '_' becomes '.').
+ */
+public final class Config {
+    public static final String HTTP_HOST = "planpulse.http.host";
+    public static final String HTTP_PORT = "planpulse.http.port";
+    public static final String PARTITIONS = "planpulse.topic.partitions";
+    public static final String REPLICATION = "planpulse.topic.replication";
+    public static final String AS_OF = "planpulse.as.of";
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private Config() {
+    }
+
+    public static Config load(Path file, Map<String, String> env, Map<String, String> flags) throws IOException {
+        Config c = new Config();
+        c.values.put(HTTP_HOST, "127.0.0.1");
+        c.values.put(HTTP_PORT, "8080");
+        c.values.put(PARTITIONS, "3");
+        c.values.put(REPLICATION, "-1");
+        c.values.put("application.id", "planpulse");
+        c.values.put("processing.guarantee", "exactly_once_v2");
+        c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> c.values.put(k, p.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.equals("PLANPULSE_BOOTSTRAP_SERVERS")) {
+                c.values.put("bootstrap.servers", v);
+            } else if (k.startsWith("PLANPULSE_KAFKA_")) {
+                c.values.put(k.substring("PLANPULSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            } else if (k.startsWith("PLANPULSE_") && !k.equals("PLANPULSE_OPTS")) {
+                c.values.put("planpulse." + k.substring("PLANPULSE_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                c.values.put(k, v);
+            }
+        });
+        return c;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(values.get(key).trim());
+    }
+
+    /** Every Kafka client / Streams key (everything not {@code planpulse.*}). */
+    public Map<String, Object> kafka() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!k.startsWith("planpulse.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The client keys a plain producer, consumer or admin needs (connection and security, no Streams keys). */
+    public Map<String, Object> clients() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        kafka().forEach((k, v) -> {
+            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                    || k.equals("client.dns.lookup")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The configuration with secrets masked, for logs. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((k, v) -> shown.put(k, k.contains("password") || k.contains("jaas") || k.contains("secret")
+                || k.endsWith(".key") ? "[hidden]" : v));
+        return shown.toString();
+    }
+}

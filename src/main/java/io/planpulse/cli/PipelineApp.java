@@ -1,0 +1,183 @@
+package io.planpulse.cli;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.planpulse.pipeline.PlanpulseTopology;
+import io.planpulse.pipeline.Topics;
+import io.planpulse.serve.HttpApi;
+import io.planpulse.serve.KpiView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One planpulse instance: the Kafka Streams pipeline, the KPI view, the HTTP API and the metrics. */
+public final class PipelineApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+
+    private final Config config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final KpiView view;
+    private final HttpApi http;
+
+    private PipelineApp(Config config, Clock clock) throws Exception {
+        this.config = config;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+        Properties props = new Properties();
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        props.putAll(config.kafka());
+        streams = new KafkaStreams(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+        view = new KpiView(config.clients(), registry).start();
+        http = new HttpApi(config.get(Config.HTTP_HOST), config.getInt(Config.HTTP_PORT), view, registry, this::ready).start();
+    }
+
+    public static PipelineApp start(Config config, Clock clock) throws Exception {
+        LOG.info("starting planpulse with {}", config);
+        return new PipelineApp(config, clock);
+    }
+
+    public String url() {
+        return http.url();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public KpiView view() {
+        return view;
+    }
+
+    /** Kafka Streams is RUNNING and a plan is loaded. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING && planLoaded();
+    }
+
+    private boolean planLoaded() {
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(Topics.PLAN_STORE, QueryableStoreTypes.keyValueStore()));
+            try (var it = store.all()) {
+                return it.hasNext();
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+        await("ready", timeout, this::ready);
+    }
+
+    /**
+     * Waits until everything on the input topics now is reflected in the KPI table served here: the pipeline has
+     * committed past the current end of every input topic and of the KPI stage's repartition topic, the KPI stage
+     * has evaluated (and so committed) after that, and this instance's view has read planpulse.kpi to its end.
+     */
+    public void awaitReflected(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String appId = config.get("application.id");
+        String repartition = appId + "-" + Topics.KPI_INPUT_REPARTITION + "-repartition";
+        try (Admin admin = Admin.create(config.clients())) {
+            awaitCommitted(admin, appId, Topics.INPUTS, deadline);
+            awaitCommitted(admin, appId, List.of(repartition), deadline);
+            Counter evaluations = registry.find("planpulse.kpi.evaluations").counter();
+            double seen = evaluations == null ? 0 : evaluations.count();
+            await("KPI evaluation", remaining(deadline), () -> {
+                Counter c = registry.find("planpulse.kpi.evaluations").counter();
+                return c != null && c.count() >= seen + 3;
+            });
+            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI));
+            await("KPI view", remaining(deadline), () -> end.entrySet().stream()
+                    .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
+        }
+    }
+
+    private void awaitCommitted(Admin admin, String group, List<String> topics, long deadline) throws Exception {
+        Map<TopicPartition, Long> end = endOffsets(admin, topics);
+        await("pipeline to consume " + topics, remaining(deadline), () -> {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue()));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+                d.partitions().forEach(p -> req.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        ListOffsetsResult r = admin.listOffsets(req,
+                new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+        r.all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        view.close();
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        registry.close();
+    }
+}
