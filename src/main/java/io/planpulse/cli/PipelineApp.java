@@ -58,6 +58,7 @@ public final class PipelineApp implements AutoCloseable {
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
         Properties props = new Properties();
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        props.put("processing.exception.handler.global.enabled", "true");
         props.putAll(config.kafka());
         streams = new KafkaStreams(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry), props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -109,12 +110,33 @@ public final class PipelineApp implements AutoCloseable {
         await("ready", timeout, this::ready);
     }
 
+    /** This instance runs the (single-partition) KPI stage, the one that evaluates and publishes KPIs. */
+    public boolean hostsKpiStage() {
+        String repartition = Topics.KPI_INPUT_REPARTITION + "-repartition";
+        return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+                .anyMatch(task -> task.topicPartitions().stream().anyMatch(tp -> tp.topic().endsWith(repartition)));
+    }
+
+    /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
+    public void awaitViewCaughtUp(Duration timeout) throws Exception {
+        try (Admin admin = Admin.create(config.clients())) {
+            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI));
+            await("KPI view", timeout, () -> end.entrySet().stream()
+                    .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
+        }
+    }
+
     /**
      * Waits until everything on the input topics now is reflected in the KPI table served here: the pipeline has
      * committed past the current end of every input topic and of the KPI stage's repartition topic, the KPI stage
      * has evaluated (and so committed) after that, and this instance's view has read planpulse.kpi to its end.
+     * Call it on the instance that {@link #hostsKpiStage() hosts the KPI stage}, then
+     * {@link #awaitViewCaughtUp(Duration)} on the others.
      */
     public void awaitReflected(Duration timeout) throws Exception {
+        if (!hostsKpiStage()) {
+            throw new IllegalStateException("this instance does not run the KPI stage; wait on the one that does");
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         String appId = config.get("application.id");
         String repartition = appId + "-" + Topics.KPI_INPUT_REPARTITION + "-repartition";
@@ -127,10 +149,8 @@ public final class PipelineApp implements AutoCloseable {
                 Counter c = registry.find("planpulse.kpi.evaluations").counter();
                 return c != null && c.count() >= seen + 3;
             });
-            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI));
-            await("KPI view", remaining(deadline), () -> end.entrySet().stream()
-                    .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
         }
+        awaitViewCaughtUp(remaining(deadline));
     }
 
     private void awaitCommitted(Admin admin, String group, List<String> topics, long deadline) throws Exception {

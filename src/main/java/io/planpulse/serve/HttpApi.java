@@ -65,7 +65,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().add("Allow", "GET, HEAD");
                 send(ex, 405, Map.of("error", "read-only API: only GET is allowed"));
@@ -140,6 +140,8 @@ public final class HttpApi implements AutoCloseable {
             send(ex, 400, Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
             send(ex, 500, Map.of("error", e.toString()));
+        } finally {
+            ex.close();
         }
     }
 
