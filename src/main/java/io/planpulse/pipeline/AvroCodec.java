@@ -30,18 +30,24 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
-    private AvroCodec(Schema schema) {
+    private AvroCodec(Schema schema, List<Schema> released) {
         this.schema = schema;
         SpecificData data = SpecificData.get();
         this.encoder = new BinaryMessageEncoder<>(data, schema);
         this.decoder = new BinaryMessageDecoder<>(data, schema);
-        for (Schema old : history(schema.getName())) {
+        for (Schema old : released) {
             decoder.addSchema(old);
         }
     }
 
+    /** A codec that reads every released version of the schema (schemas/history on the classpath). */
     public static <T extends SpecificRecord> AvroCodec<T> of(Schema schema) {
-        return new AvroCodec<>(schema);
+        return new AvroCodec<>(schema, history(schema.getName()));
+    }
+
+    /** A codec that reads the given released versions of the schema. */
+    static <T extends SpecificRecord> AvroCodec<T> of(Schema schema, List<Schema> released) {
+        return new AvroCodec<>(schema, released);
     }
 
     /** Avro refuses to instantiate generated classes from packages it has not been told to trust. */
