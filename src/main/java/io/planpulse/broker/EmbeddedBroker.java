@@ -55,11 +55,18 @@ public final class EmbeddedBroker implements AutoCloseable {
             builder.setDeleteOnClose(false);
         }
         KafkaClusterTestKit cluster = builder.build();
-        if (dataDir == null || !java.nio.file.Files.exists(dataDir.resolve("combined_0_0").resolve("meta.properties"))) {
-            cluster.format();
+        // The kit prints its formatting steps on stdout; stdout is for our own one-line answers ("ready ...").
+        java.io.PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            if (dataDir == null || !java.nio.file.Files.exists(dataDir.resolve("combined_0_0").resolve("meta.properties"))) {
+                cluster.format();
+            }
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } finally {
+            System.setOut(stdout);
         }
-        cluster.startup();
-        cluster.waitForReadyBrokers();
         return new EmbeddedBroker(cluster);
     }
 
