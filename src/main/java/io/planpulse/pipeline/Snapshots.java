@@ -27,7 +27,7 @@ public final class Snapshots {
         return KpiSnapshot.newBuilder()
                 .setYear(t.year()).setId(t.id()).setNameZh(t.nameZh()).setNameEn(t.nameEn())
                 .setCategory(t.category()).setUnit(t.unit()).setKind(t.kind().wire())
-                .setComparator(t.comparator().wire()).setTarget(k.target()).setActual(k.actual())
+                .setComparator(t.comparator().wire()).setTarget(k.target()).setBaseline(t.baseline()).setActual(k.actual())
                 .setCompletion(k.completion()).setExpected(k.expected()).setGap(k.gap())
                 .setStatus(k.status().wire()).setOverdue(k.overdue()).setParent(t.parent()).setOwner(t.owner())
                 .setDataThrough(k.dataThrough()).setUpdatedAt(updatedAt).setMonths(months)

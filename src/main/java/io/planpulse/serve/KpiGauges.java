@@ -51,6 +51,7 @@ final class KpiGauges {
             gauge("planpulse.kpi.gap.ratio", tags, "completion - expected");
             gauge("planpulse.kpi.actual", unitTags, "Actual so far, in the target's unit");
             gauge("planpulse.kpi.target", unitTags, "Target, in its unit");
+            gauge("planpulse.kpi.baseline", unitTags, "Last year's actual (the plan's baseline), in the target's unit");
             gauge("planpulse.kpi.overdue", tags, "1 when the monthly report is overdue");
             for (Status st : Status.values()) {
                 gauge("planpulse.kpi.status#" + st.wire(), tags.and("status", st.wire()), "1 for the current status");
@@ -75,6 +76,7 @@ final class KpiGauges {
             put("planpulse.kpi.gap.ratio", s.getGap());
             put("planpulse.kpi.actual", s.getActual());
             put("planpulse.kpi.target", s.getTarget());
+            put("planpulse.kpi.baseline", s.getBaseline());
             put("planpulse.kpi.overdue", s.getOverdue() ? 1.0 : 0.0);
             for (Status st : Status.values()) {
                 put("planpulse.kpi.status#" + st.wire(), st.wire().equals(s.getStatus()) ? 1.0 : 0.0);
