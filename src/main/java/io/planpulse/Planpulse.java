@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {Planpulse.Demo.class, Planpulse.Run.class, Planpulse.Broker.class, Planpulse.PlanCmd.class,
-                Planpulse.ReplayCmd.class, Planpulse.Simulate.class})
+                Planpulse.ReplayCmd.class, Planpulse.Simulate.class, io.planpulse.bench.Bench.class})
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
@@ -255,7 +255,7 @@ public final class Planpulse {
         producer.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {

@@ -1,0 +1,463 @@
+package io.planpulse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.planpulse.broker.EmbeddedBroker;
+import io.planpulse.cli.PlanLoad;
+import io.planpulse.pipeline.EventDecoder;
+import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.pipeline.PlanpulseTopology;
+import io.planpulse.pipeline.Rejection;
+import io.planpulse.pipeline.Topics;
+import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanLoader;
+import io.planpulse.plan.Stream;
+import io.planpulse.simulate.Simulator;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput and freshness, measured in one run on the same records: a raw consumer that reads and decodes
+ * everything (the limit of this machine), a bare Kafka Streams {@code groupByKey().count()}, and the full planpulse
+ * pipeline, each under at_least_once and exactly_once_v2; then a steady load at a fixed rate through the pipeline
+ * with exactly_once_v2, timing each event from its Kafka timestamp to the KPI update that reflects it.
+ */
+@Command(name = "bench", description = "Throughput against the raw-consumer limit, and freshness, in one run.")
+public final class Bench implements Callable<Integer> {
+    static final List<Stream> FLOWS = List.of(Stream.TRUCK_DEPARTURE, Stream.TRADE_DECLARATION, Stream.HUB_THROUGHPUT);
+    static final String EOS = "exactly_once_v2";
+    static final String ALOS = "at_least_once";
+
+    @Option(names = "--events", description = "Events to produce (default ${DEFAULT-VALUE}).")
+    long events = 2_000_000;
+    @Option(names = "--partitions", description = "Partitions of each input topic (default ${DEFAULT-VALUE}).")
+    int partitions = 6;
+    @Option(names = "--rate", description = "Events/s of the freshness run (default ${DEFAULT-VALUE}).")
+    int rate = 5_000;
+    @Option(names = "--freshness-seconds", description = "Length of the freshness run (default ${DEFAULT-VALUE}).")
+    int freshnessSeconds = 30;
+    @Option(names = "--threads", description = "num.stream.threads of the Streams runs (default ${DEFAULT-VALUE}).")
+    int threads = 1;
+    @Option(names = "--json", description = "Write the results here.")
+    Path json;
+    @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker "
+            + "(a dedicated one: the bench writes to the planpulse topics).")
+    String bootstrap;
+
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private long peakHeap;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("planpulse-bench");
+        EmbeddedBroker broker = bootstrap == null ? EmbeddedBroker.start(0, null) : null;
+        String servers = bootstrap != null ? bootstrap : broker.bootstrapServers();
+        Thread heapWatch = heapWatcher();
+        try {
+            // The pipeline reads the real input topic names, so the bench uses them too (on its own broker by default).
+            String prefix = "";
+            Map<String, Object> clients = Map.of("bootstrap.servers", servers);
+            createTopics(clients, prefix);
+            Plan plan = PlanLoader.loadDefault();
+            PlanLoad.publish(plan, clients);
+            Instant asOf = Instant.parse("2025-12-01T00:00:00Z");
+
+            long t0 = System.nanoTime();
+            produce(clients, prefix, plan, events);
+            double produceSecs = (System.nanoTime() - t0) / 1e9;
+            System.err.printf("produced %,d events in %.1f s%n", events, produceSecs);
+
+            double raw = rawConsumer(clients, prefix);
+            result("raw_consumer_eps", raw);
+            Map<String, Double> bare = new LinkedHashMap<>();
+            Map<String, Double> pipeline = new LinkedHashMap<>();
+            for (String guarantee : List.of(ALOS, EOS)) {
+                bare.put(guarantee, streamsRun(clients, prefix, guarantee, bareCount(prefix), work));
+                System.err.printf("bare count %s: %,.0f events/s%n", guarantee, bare.get(guarantee));
+                pipeline.put(guarantee, streamsRun(clients, prefix, guarantee, pipelineTopology(prefix, asOf), work));
+                System.err.printf("pipeline %s: %,.0f events/s%n", guarantee, pipeline.get(guarantee));
+            }
+            results.put("bare_count_eps", bare);
+            results.put("pipeline_eps", pipeline);
+            results.put("freshness_ms", freshness(clients, prefix, plan, asOf, work));
+            results.put("ratios", Map.of(
+                    "pipeline_eos_vs_raw", pipeline.get(EOS) / raw,
+                    "pipeline_alos_vs_raw", pipeline.get(ALOS) / raw,
+                    "bare_eos_vs_raw", bare.get(EOS) / raw,
+                    "pipeline_eos_vs_bare_eos", pipeline.get(EOS) / bare.get(EOS)));
+            heapWatch.interrupt();
+            results.put("peak_heap_mb", peakHeap / (1024 * 1024));
+            results.put("settings", settings(produceSecs));
+            printTable();
+            if (json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+                System.err.println("wrote " + json);
+            }
+        } finally {
+            heapWatch.interrupt();
+            if (broker != null) {
+                broker.close();
+            }
+            io.planpulse.Planpulse.deleteTree(work);
+        }
+        return 0;
+    }
+
+    private void result(String key, Object value) {
+        results.put(key, value);
+    }
+
+    /** Samples the heap every 100 ms (the embedded broker shares it: the figure is an upper bound for planpulse). */
+    private Thread heapWatcher() {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long used = 0;
+                for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (p.getType() == MemoryType.HEAP) {
+                        used += p.getUsage().getUsed();
+                    }
+                }
+                peakHeap = Math.max(peakHeap, used);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-heap");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void createTopics(Map<String, Object> clients, String prefix) throws Exception {
+        try (Admin admin = Admin.create(clients)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Stream s : Stream.values()) {
+                topics.add(new NewTopic(prefix + s.topic(), Optional.of(partitions), Optional.empty()));
+            }
+            for (String t : List.of(Topics.PLAN, Topics.KPI)) {
+                topics.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
+            }
+            for (String t : List.of(Topics.REJECTED, Topics.STATUS_CHANGES)) {
+                topics.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
+            }
+            for (NewTopic t : topics) {
+                try {
+                    admin.createTopics(List.of(t)).all().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A realistic mix of flow events spread over 2025, unique ids, Avro single-object encoding. */
+    private void produce(Map<String, Object> clients, String prefix, Plan plan, long n) {
+        Simulator sim = new Simulator(plan, 42);
+        long start = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+        long step = Math.max(1, (Instant.parse("2025-11-30T00:00:00Z").toEpochMilli() - start) / Math.max(n, 1));
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(clients), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (long i = 0; i < n; i++) {
+                JsonEvents.Event e = sim.live(Instant.ofEpochMilli(start + i * step));
+                p.send(new ProducerRecord<>(prefix + e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
+            }
+        }
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, Object> clients) {
+        Map<String, Object> c = new HashMap<>(clients);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        c.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return c;
+    }
+
+    /** (a) The limit: one consumer reading and decoding every record. */
+    private double rawConsumer(Map<String, Object> clients, String prefix) throws Rejection {
+        Map<String, Object> c = new HashMap<>(clients);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            Map<String, Stream> streamOf = new HashMap<>();
+            for (Stream s : FLOWS) {
+                streamOf.put(prefix + s.topic(), s);
+                consumer.partitionsFor(prefix + s.topic()).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long t0 = System.nanoTime();
+            long seen = 0;
+            while (seen < events) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    EventDecoder.decode(streamOf.get(r.topic()), r.value());
+                    seen++;
+                }
+            }
+            double eps = seen / ((System.nanoTime() - t0) / 1e9);
+            System.err.printf("raw consumer: %,.0f events/s%n", eps);
+            return eps;
+        }
+    }
+
+    private Topology bareCount(String prefix) {
+        StreamsBuilder b = new StreamsBuilder();
+        for (Stream s : FLOWS) {
+            b.stream(prefix + s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                    .groupByKey(Grouped.with("bare-" + s.type(), Serdes.ByteArray(), Serdes.ByteArray()))
+                    .count(Materialized.<byte[], Long, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
+                            "bare-count-" + s.type()).withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.Long()));
+        }
+        return b.build();
+    }
+
+    private Topology pipelineTopology(String prefix, Instant asOf) {
+        // The production topology on the bench's input topics (same names after the prefix).
+        StreamsBuilder b = new StreamsBuilder();
+        PlanpulseTopology.build(b, PlanpulseTopology.Settings.defaults(Clock.fixed(asOf, ZoneOffset.UTC)),
+                new SimpleMeterRegistry());
+        return b.build();
+    }
+
+    /** Runs a topology over the input from the start; events/s from start until every input offset is committed. */
+    private double streamsRun(Map<String, Object> clients, String prefix, String guarantee, Topology topology, Path work)
+            throws Exception {
+        String appId = "bench-" + UUID.randomUUID();
+        Properties p = streamsProps(clients, appId, guarantee, work);
+        try (KafkaStreams streams = new KafkaStreams(topology, p); Admin admin = Admin.create(clients)) {
+            Map<TopicPartition, Long> end = endOffsets(admin, prefix);
+            long t0 = System.nanoTime();
+            streams.start();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
+                if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue())) {
+                    break;
+                }
+                if (streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("streams failed during the " + guarantee + " run");
+                }
+                Thread.sleep(50);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            streams.close(Duration.ofSeconds(30));
+            return events / secs;
+        }
+    }
+
+    private Properties streamsProps(Map<String, Object> clients, String appId, String guarantee, Path work) {
+        Properties p = new Properties();
+        p.putAll(clients);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(appId).toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, guarantee.equals(EOS) ? "100" : "1000");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "10");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.put("processing.exception.handler.global.enabled", "true");
+        return p;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Admin admin, String prefix) throws Exception {
+        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+        for (Stream s : FLOWS) {
+            for (int i = 0; i < partitions; i++) {
+                req.put(new TopicPartition(prefix + s.topic(), i), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(req).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Steady load at {@code rate} for {@code freshnessSeconds}; the time from each batch's newest event to its KPI. */
+    private Map<String, Object> freshness(Map<String, Object> clients, String prefix, Plan plan, Instant asOf, Path work)
+            throws Exception {
+        String appId = "bench-fresh-" + UUID.randomUUID();
+        List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (KafkaStreams streams = new KafkaStreams(pipelineTopology(prefix, asOf), streamsProps(clients, appId, EOS, work))) {
+            // Start from the end of the inputs: only the steady load counts.
+            streams.start();
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(50);
+            }
+            Thread watcher = new Thread(() -> watchKpis(clients, samples, running), "bench-kpi-watch");
+            watcher.start();
+            try (Admin admin = Admin.create(clients)) {
+                // let the first run of the pipeline catch up with the bulk input before timing
+                Map<TopicPartition, Long> end = endOffsets(admin, prefix);
+                while (true) {
+                    Map<TopicPartition, OffsetAndMetadata> committed =
+                            admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
+                    if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue())) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            Thread.sleep(1000);
+            samples.clear();
+            Simulator sim = new Simulator(plan, 7);
+            long sent = 0;
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(clients), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                long t0 = System.nanoTime();
+                long intervalNanos = 1_000_000_000L / rate;
+                long endAt = t0 + freshnessSeconds * 1_000_000_000L;
+                Instant eventTime = Instant.parse("2025-11-30T00:00:00Z");
+                while (System.nanoTime() < endAt) {
+                    long due = t0 + sent * intervalNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    JsonEvents.Event e = sim.live(eventTime);
+                    p.send(new ProducerRecord<>(prefix + e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
+                    sent++;
+                }
+                p.flush();
+            }
+            Thread.sleep(2000);
+            running.set(false);
+            watcher.join(10_000);
+            streams.close(Duration.ofSeconds(30));
+            List<Long> s = new ArrayList<>(samples);
+            Collections.sort(s);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("p50", s.isEmpty() ? null : s.get(s.size() / 2));
+            out.put("p99", s.isEmpty() ? null : s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)));
+            out.put("max", s.isEmpty() ? null : s.get(s.size() - 1));
+            out.put("samples", s.size());
+            out.put("rate_eps", rate);
+            out.put("seconds", freshnessSeconds);
+            out.put("events", sent);
+            System.err.printf("freshness at %,d events/s: p50 %s ms, p99 %s ms, max %s ms (%d KPI updates)%n", rate,
+                    out.get("p50"), out.get("p99"), out.get("max"), s.size());
+            return out;
+        }
+    }
+
+    private static void watchKpis(Map<String, Object> clients, List<Long> samples, AtomicBoolean running) {
+        Map<String, Object> c = new HashMap<>(clients);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.KPI).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            Map<String, Long> lastSeen = new HashMap<>();
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    long now = System.currentTimeMillis();
+                    try {
+                        var s = Topics.KPI_SNAPSHOT.decode(r.value());
+                        if (s.getLastEventAt() != null) {
+                            long ev = s.getLastEventAt().toEpochMilli();
+                            Long prev = lastSeen.put(r.key(), ev);
+                            if (prev == null || ev > prev) {
+                                samples.add(now - ev);
+                            }
+                        }
+                    } catch (Exception ignored) {
+                        // not a snapshot of ours
+                    }
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> settings(double produceSecs) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("events", events);
+        s.put("partitions", partitions);
+        s.put("num_stream_threads", threads);
+        s.put("mix", "25% truck_departure, 45% trade_declaration, 30% hub_throughput (simulator proportions)");
+        s.put("produce_seconds", produceSecs);
+        s.put("commit_interval_ms", Map.of(EOS, 100, ALOS, 1000));
+        s.put("statestore_cache_max_bytes", 32L * 1024 * 1024);
+        s.put("broker", bootstrap == null ? "embedded single-node KRaft (same JVM)" : bootstrap);
+        s.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                "max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024)));
+        s.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        s.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        s.put("planpulse", "0.1.0");
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void printTable() {
+        double raw = (double) results.get("raw_consumer_eps");
+        Map<String, Double> bare = (Map<String, Double>) results.get("bare_count_eps");
+        Map<String, Double> pipe = (Map<String, Double>) results.get("pipeline_eps");
+        Map<String, Object> fresh = (Map<String, Object>) results.get("freshness_ms");
+        System.out.printf("%-34s %14s %10s%n", "run", "events/s", "vs raw");
+        System.out.printf("%-34s %,14.0f %10.2f%n", "raw consumer (read + decode)", raw, 1.0);
+        for (String g : List.of(ALOS, EOS)) {
+            System.out.printf("%-34s %,14.0f %10.2f%n", "bare count() " + g, bare.get(g), bare.get(g) / raw);
+            System.out.printf("%-34s %,14.0f %10.2f%n", "planpulse pipeline " + g, pipe.get(g), pipe.get(g) / raw);
+        }
+        System.out.printf("freshness at %s events/s (%s): p50 %s ms, p99 %s ms, max %s ms%n", fresh.get("rate_eps"), EOS,
+                fresh.get("p50"), fresh.get("p99"), fresh.get("max"));
+        System.out.printf("peak heap (broker included): %d MB%n", results.get("peak_heap_mb"));
+    }
+
+}
