@@ -1,0 +1,38 @@
+package io.planpulse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keeps {@code bench} working: a tiny run of the shipped jar writes every figure CONTRACT §7 names. */
+class BenchSmokeIT {
+
+    @Test
+    void shouldPrintTheTableAndWriteTheJsonOfTheContract(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
+                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--freshness-seconds", "2", "--rate", "200",
+                "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
+        String table = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(table).isZero();
+        assertThat(table).contains("raw consumer (read + decode)").contains("planpulse pipeline exactly_once_v2")
+                .contains("freshness at 200 events/s");
+        JsonNode r = Http.JSON.readTree(json.toFile());
+        assertThat(r.get("raw_consumer_eps").asDouble()).isPositive();
+        for (String g : new String[] {"at_least_once", "exactly_once_v2"}) {
+            assertThat(r.get("bare_count_eps").get(g).asDouble()).isPositive();
+            assertThat(r.get("pipeline_eps").get(g).asDouble()).isPositive();
+        }
+        for (String q : new String[] {"p50", "p99", "max"}) {
+            assertThat(r.get("freshness_ms").get(q).isNumber()).as(q).isTrue();
+        }
+        assertThat(r.get("freshness_ms").get("rate_eps").asInt()).isEqualTo(200);
+        assertThat(r.get("settings").get("events").asLong()).isEqualTo(3000);
+        assertThat(r.get("settings").get("kafka").asText()).isEqualTo("4.3.1");
+    }
+}
