@@ -334,15 +334,23 @@ public final class Planpulse {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(dataDir);
-            try (EmbeddedBroker broker = EmbeddedBroker.start(port, dataDir.toAbsolutePath())) {
-                System.out.println("broker ready " + broker.bootstrapServers().replace("localhost", "127.0.0.1")
-                        + " (data in " + dataDir.toAbsolutePath() + ")");
+            try (io.planpulse.broker.StandaloneBroker broker = io.planpulse.broker.StandaloneBroker.start(port, dataDir)) {
+                awaitReachable(broker.bootstrapServers());
+                System.out.println("broker ready " + broker.bootstrapServers() + " (data in " + dataDir.toAbsolutePath() + ")");
                 System.out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();
             }
             return 0;
+        }
+    }
+
+    /** The broker answers a client (its listener is up and it has joined its own quorum). */
+    static void awaitReachable(String bootstrap) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            admin.describeCluster().nodes().get(2, java.util.concurrent.TimeUnit.MINUTES);
         }
     }
 
