@@ -6,6 +6,7 @@ import io.planpulse.cli.PipelineApp;
 import io.planpulse.cli.PlanLoad;
 import io.planpulse.cli.Progress;
 import io.planpulse.cli.Replay;
+import io.planpulse.cli.Shutdown;
 import io.planpulse.cli.TopicAdmin;
 import io.planpulse.pipeline.AvroCodec;
 import io.planpulse.pipeline.JsonEvents;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -148,6 +148,7 @@ public final class Planpulse {
             Path dir = dataDir != null ? dataDir : Files.createTempDirectory("planpulse-demo");
             Files.createDirectories(dir);
             PrintStream err = System.err;
+            Shutdown shutdown = new Shutdown();
             try (EmbeddedBroker broker = EmbeddedBroker.start(0, dataDir == null ? null : dir.resolve("broker"))) {
                 Map<String, String> flags = new HashMap<>();
                 flags.put("bootstrap.servers", broker.bootstrapServers());
@@ -188,28 +189,19 @@ public final class Planpulse {
                     }
                     System.out.println("ready " + app.url());
                     System.out.flush();
-                    CountDownLatch stop = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stop.countDown();
-                        try {
-                            Thread.sleep(2000);
-                        } catch (InterruptedException ignored) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
                     if (sim != null && rate > 0) {
                         long intervalNanos = (long) (1e9 / rate);
                         long next = System.nanoTime();
-                        while (stop.getCount() > 0) {
+                        while (!shutdown.requested()) {
                             send(producer, sim.live(clock.instant()));
                             next += intervalNanos;
                             long wait = next - System.nanoTime();
                             if (wait > 0) {
-                                stop.await(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                                shutdown.await(wait);
                             }
                         }
                     } else {
-                        stop.await();
+                        shutdown.await();
                     }
                     if (producer != null) {
                         producer.close(Duration.ofSeconds(5));
@@ -219,6 +211,7 @@ public final class Planpulse {
                 if (dataDir == null) {
                     deleteTree(dir);
                 }
+                shutdown.finished();
             }
             return 0;
         }
@@ -308,17 +301,18 @@ public final class Planpulse {
             String t = config.get(Config.AS_OF);
             Clock clock = t == null ? Clock.systemUTC()
                     : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
-            CountDownLatch stop = new CountDownLatch(1);
+            Shutdown shutdown = new Shutdown();
             try (PipelineApp app = PipelineApp.start(config, clock)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                while (!app.ready() && stop.getCount() > 0) {
-                    stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                while (!app.ready() && !shutdown.await(100_000_000L)) {
+                    continue;
                 }
                 if (app.ready()) {
                     System.out.println("ready " + app.url());
                     System.out.flush();
                 }
-                stop.await();
+                shutdown.await();
+            } finally {
+                shutdown.finished();
             }
             return 0;
         }
@@ -334,13 +328,14 @@ public final class Planpulse {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(dataDir);
+            Shutdown shutdown = new Shutdown();
             try (io.planpulse.broker.StandaloneBroker broker = io.planpulse.broker.StandaloneBroker.start(port, dataDir)) {
                 awaitReachable(broker.bootstrapServers());
                 System.out.println("broker ready " + broker.bootstrapServers() + " (data in " + dataDir.toAbsolutePath() + ")");
                 System.out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+                shutdown.await();
+            } finally {
+                shutdown.finished();
             }
             return 0;
         }

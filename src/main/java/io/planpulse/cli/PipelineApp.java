@@ -59,6 +59,8 @@ public final class PipelineApp implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         props.put("processing.exception.handler.global.enabled", "true");
+        // Streams never wait on one another: nothing here depends on the order across topics.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         props.putAll(config.kafka());
         streams = new KafkaStreams(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry), props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -112,9 +114,9 @@ public final class PipelineApp implements AutoCloseable {
 
     /** This instance runs the (single-partition) KPI stage, the one that evaluates and publishes KPIs. */
     public boolean hostsKpiStage() {
-        String repartition = Topics.KPI_INPUT_REPARTITION + "-repartition";
+        String prefix = config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-";
         return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
-                .anyMatch(task -> task.topicPartitions().stream().anyMatch(tp -> tp.topic().endsWith(repartition)));
+                .anyMatch(task -> task.topicPartitions().stream().anyMatch(tp -> tp.topic().startsWith(prefix)));
     }
 
     /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
@@ -139,10 +141,11 @@ public final class PipelineApp implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         String appId = config.get("application.id");
-        String repartition = appId + "-" + Topics.KPI_INPUT_REPARTITION + "-repartition";
+        List<String> repartitions = java.util.Arrays.stream(io.planpulse.plan.Stream.values())
+                .map(s -> appId + "-" + Topics.kpiInputRepartition(s) + "-repartition").toList();
         try (Admin admin = Admin.create(config.clients())) {
             awaitCommitted(admin, appId, Topics.INPUTS, deadline);
-            awaitCommitted(admin, appId, List.of(repartition), deadline);
+            awaitCommitted(admin, appId, repartitions, deadline);
             Counter evaluations = registry.find("planpulse.kpi.evaluations").counter();
             double seen = evaluations == null ? 0 : evaluations.count();
             await("KPI evaluation", remaining(deadline), () -> {
@@ -192,8 +195,13 @@ public final class PipelineApp implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         http.close();
         view.close();
         streams.close(Duration.ofSeconds(30));

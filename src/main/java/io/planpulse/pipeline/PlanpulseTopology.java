@@ -26,12 +26,12 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *  planpulse.plan ──► global store planpulse-plan (every task sees the whole plan)
  *
- *  planpulse.{truck-departures, trade-declarations, hub-throughput}
+ *  planpulse.{truck-departures, trade-declarations, hub-throughput}     (one sub-topology per stream)
  *        └► intake-*: decode, validate, dedup by id (400 days), pre-aggregate per (year, target, month) ─┐
  *  planpulse.{project-progress, indicator-reports}                                                     │
  *        └► intake-*: decode, validate, dedup by id ──────────────────────────────────────────────────┤
  *                                  rejects ► planpulse.rejected                                        ▼
- *                                        repartition kpi-input (1 partition) ► kpi: upserts, sums, evaluation
+ *                         repartition kpi-input-* (1 partition each) ► kpi: upserts, sums, evaluation
  *                                                                    ├► planpulse.kpi (compacted, key year/id)
  *                                                                    └► planpulse.status-changes
  * </pre>
@@ -64,43 +64,49 @@ public final class PlanpulseTopology {
                 Topics.PLAN, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("plan-source"),
                 () -> new PlanStoreUpdater(catalog));
 
-        KStream<String, Routed> intake = null;
+        // Each input stream is its own sub-topology (its tasks never wait on another stream's partitions) with its
+        // own single-partition repartition topic into the KPI stage.
+        KStream<String, KpiInput> kpiInput = null;
         for (Stream s : Stream.values()) {
+            // Ids are unique but for duplicates, so a cache in front of RocksDB only adds work (measured: slower).
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.dedupStore(s)),
-                    Serdes.String(), Serdes.Long()).withCachingEnabled());
+                    Serdes.String(), Serdes.Long()));
             boolean flow = s != Stream.PROJECT_PROGRESS && s != Stream.INDICATOR_REPORT;
             String[] stores = flow ? new String[] {Topics.dedupStore(s), Topics.pendingStore(s)}
                     : new String[] {Topics.dedupStore(s)};
             if (flow) {
-                builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(Topics.pendingStore(s)), Serdes.String(),
-                        Topics.KPI_INPUT.serde()).withCachingEnabled());
+                // A handful of keys, rewritten on every event: in memory (logged), not RocksDB.
+                // Cached, so its changelog gets one record per key per commit, not one per event.
+                builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.pendingStore(s)),
+                        Serdes.String(), Topics.KPI_INPUT.serde()).withCachingEnabled());
             }
-            KStream<String, Routed> out = builder
+            Map<String, KStream<String, Routed>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
                     .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.flushInterval()),
-                            Named.as(Topics.intakeName(s)), stores);
-            intake = intake == null ? out : intake.merge(out, Named.as("merge-" + s.type()));
+                            Named.as(Topics.intakeName(s)), stores)
+                    .split(Named.as("route-" + s.type() + "-"))
+                    .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
+                    .defaultBranch(Branched.as("kpi-input"));
+            routes.get("route-" + s.type() + "-rejected")
+                    .mapValues(v -> (RejectedRecord) v.value(), Named.as("as-rejected-" + s.type()))
+                    .to(Topics.REJECTED, Produced.with(Serdes.String(), Topics.REJECTED_RECORD.serde())
+                            .withName("rejected-sink-" + s.type()));
+            KStream<String, KpiInput> in = routes.get("route-" + s.type() + "-kpi-input")
+                    .mapValues(v -> (KpiInput) v.value(), Named.as("as-kpi-input-" + s.type()))
+                    .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
+                            .withName(Topics.kpiInputRepartition(s)).withNumberOfPartitions(1));
+            kpiInput = kpiInput == null ? in : kpiInput.merge(in, Named.as("merge-kpi-input-" + s.type()));
         }
 
-        Map<String, KStream<String, Routed>> routes = intake.split(Named.as("route-"))
-                .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
-                .defaultBranch(Branched.as("kpi-input"));
-        routes.get("route-rejected")
-                .mapValues(v -> (RejectedRecord) v.value(), Named.as("as-rejected"))
-                .to(Topics.REJECTED, Produced.with(Serdes.String(), Topics.REJECTED_RECORD.serde()).withName("rejected-sink"));
-
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.TARGET_STATE_STORE),
+        // The KPI stage's state is small (a few hundred targets a year): logged in-memory stores.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.TARGET_STATE_STORE),
                 Serdes.String(), Topics.TARGET_STATE.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.REPORT_STATE_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_STATE_STORE),
                 Serdes.String(), Topics.REPORT_STATE.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.KPI_LAST_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
                 Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
 
-        Map<String, KStream<String, Routed>> outputs = routes.get("route-kpi-input")
-                .mapValues(v -> (KpiInput) v.value(), Named.as("as-kpi-input"))
-                .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
-                        .withName(Topics.KPI_INPUT_REPARTITION).withNumberOfPartitions(1))
+        Map<String, KStream<String, Routed>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
                                 settings.clockTick()),
                         Named.as("kpi"), Topics.TARGET_STATE_STORE, Topics.REPORT_STATE_STORE, Topics.KPI_LAST_STORE)

@@ -36,7 +36,7 @@ public final class Topics {
     public static final String REPORT_STATE_STORE = "planpulse-report-state";
     /** Per (year, target): the snapshot last published, to publish only changes and detect status transitions. */
     public static final String KPI_LAST_STORE = "planpulse-kpi-last";
-    /** Repartition (single partition) from the intake stage to the KPI stage. */
+    /** Prefix of the repartition topics (one per stream, one partition each) from intake to the KPI stage. */
     public static final String KPI_INPUT_REPARTITION = "kpi-input";
 
     public static final AvroCodec<TruckDeparture> TRUCK_DEPARTURE = AvroCodec.of(TruckDeparture.getClassSchema());
@@ -61,6 +61,11 @@ public final class Topics {
 
     public static String pendingStore(Stream s) {
         return "planpulse-pending-" + s.type().replace('_', '-');
+    }
+
+    /** The repartition name of one stream's way into the KPI stage (topic: APP_ID-NAME-repartition). */
+    public static String kpiInputRepartition(Stream s) {
+        return KPI_INPUT_REPARTITION + "-" + s.type().replace('_', '-');
     }
 
     public static String intakeName(Stream s) {

@@ -1,0 +1,42 @@
+package io.planpulse.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ctrl-C / SIGTERM for the long-running commands: the hook tells the main thread to stop, then holds the JVM
+ * (up to 30 s) until the main thread has closed everything, so Streams commits and the broker shuts down cleanly.
+ */
+public final class Shutdown {
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    public Shutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "planpulse-shutdown"));
+    }
+
+    public boolean requested() {
+        return stop.getCount() == 0;
+    }
+
+    /** Waits for a stop request; true if one came within the timeout. */
+    public boolean await(long nanos) throws InterruptedException {
+        return stop.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void await() throws InterruptedException {
+        stop.await();
+    }
+
+    /** Everything is closed: the JVM may exit. */
+    public void finished() {
+        done.countDown();
+    }
+}
