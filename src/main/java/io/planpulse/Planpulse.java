@@ -149,7 +149,7 @@ public final class Planpulse {
             Files.createDirectories(dir);
             PrintStream err = System.err;
             Shutdown shutdown = new Shutdown();
-            try (EmbeddedBroker broker = EmbeddedBroker.start(0, dataDir == null ? null : dir.resolve("broker"))) {
+            try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir == null ? null : dir.resolve("broker"))) {
                 Map<String, String> flags = new HashMap<>();
                 flags.put("bootstrap.servers", broker.bootstrapServers());
                 flags.put("state.dir", dir.resolve("state").toString());

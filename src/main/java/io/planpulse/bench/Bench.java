@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.planpulse.broker.EmbeddedBroker;
+import io.planpulse.cli.PipelineApp;
 import io.planpulse.cli.PlanLoad;
 import io.planpulse.pipeline.EventDecoder;
 import io.planpulse.pipeline.JsonEvents;
@@ -41,7 +42,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,7 +98,7 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("planpulse-bench");
-        EmbeddedBroker broker = bootstrap == null ? EmbeddedBroker.start(0, null) : null;
+        EmbeddedBroker broker = bootstrap == null ? EmbeddedBroker.start(null) : null;
         String servers = bootstrap != null ? bootstrap : broker.bootstrapServers();
         Thread heapWatch = heapWatcher();
         try {
@@ -289,13 +289,7 @@ public final class Bench implements Callable<Integer> {
             Map<TopicPartition, Long> end = endOffsets(admin, prefix);
             long t0 = System.nanoTime();
             streams.start();
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
-                if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue())) {
-                    break;
-                }
+            while (!PipelineApp.committedThrough(admin, appId, end)) {
                 if (streams.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("streams failed during the " + guarantee + " run");
                 }
@@ -353,13 +347,7 @@ public final class Bench implements Callable<Integer> {
             try (Admin admin = Admin.create(clients)) {
                 // let the first run of the pipeline catch up with the bulk input before timing
                 Map<TopicPartition, Long> end = endOffsets(admin, prefix);
-                while (true) {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
-                    if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                            && committed.get(e.getKey()).offset() >= e.getValue())) {
-                        break;
-                    }
+                while (!PipelineApp.committedThrough(admin, appId, end)) {
                     Thread.sleep(100);
                 }
             }

@@ -12,7 +12,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node KRaft broker (combined broker and controller) in this process, built with Kafka's own test
  * kit and bootstrapped at the latest production metadata version with the production feature levels, so it
- * behaves like a released broker (transactions included) and never enables unstable features.
+ * behaves like a released broker (transactions included) and never enables unstable features. The kit binds free
+ * ports of its own choosing; the {@code broker} command's fixed port is {@link StandaloneBroker}'s.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
@@ -22,10 +23,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * @param port    client port on 127.0.0.1, 0 for any free port
+     * Starts the broker on free ports (see {@link #bootstrapServers()}).
+     *
      * @param dataDir where logs and metadata live; null for a temporary directory removed on close
      */
-    public static EmbeddedBroker start(int port, Path dataDir) throws Exception {
+    public static EmbeddedBroker start(Path dataDir) throws Exception {
         MetadataVersion mv = MetadataVersion.latestProduction();
         Map<String, Short> features = new HashMap<>();
         for (Feature f : Feature.PRODUCTION_FEATURES) {
@@ -36,12 +38,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (dataDir != null) {
             nodes.setBaseDirectory(dataDir).setClusterId("planpulse-dev-cluster00");
         }
-        Map<String, String> server = new HashMap<>();
-        if (port != 0) {
-            server.put("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0");
-            server.put("advertised.listeners", "EXTERNAL://127.0.0.1:" + port);
-        }
-        nodes.setPerServerProperties(Map.of(0, server));
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
                 .setConfigProp("unstable.feature.versions.enable", "false")
                 .setConfigProp("offsets.topic.replication.factor", "1")

@@ -160,14 +160,19 @@ public final class PipelineApp implements AutoCloseable {
         Map<TopicPartition, Long> end = endOffsets(admin, topics);
         await("pipeline to consume " + topics, remaining(deadline), () -> {
             try {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue()));
+                return committedThrough(admin, group, end);
             } catch (Exception e) {
                 return false;
             }
         });
+    }
+
+    /** The consumer group has committed every partition up to the given offsets (empty partitions need nothing). */
+    public static boolean committedThrough(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(e.getKey()) != null
+                && committed.get(e.getKey()).offset() >= e.getValue()));
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {

@@ -37,7 +37,7 @@ class RestartAndPlanChangeIT {
 
     @Test
     void shouldMoveWorkToTheSurvivorAndRebuildWipedStateFromTheChangelogs(@TempDir Path dir) throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
             Config a = config(broker, dir.resolve("a"), "1");
             Config b = config(broker, dir.resolve("b"), "1");
             setUp(a);
@@ -84,7 +84,7 @@ class RestartAndPlanChangeIT {
 
     @Test
     void shouldReevaluateARevisedPlanWhileEventsFlowWithoutLosingAny(@TempDir Path dir) throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
             Config a = config(broker, dir.resolve("a"), "0");
             Plan plan = setUp(a);
             try (PipelineApp app = PipelineApp.start(a, CLOCK)) {

@@ -30,7 +30,7 @@ class TwoInstancesIT {
     @Test
     void shouldAnswerEveryQueryIdenticallyFromEitherInstance(@TempDir Path dir) throws Exception {
         Clock clock = Clock.fixed(OffsetDateTime.parse(Scenario.AS_OF).toInstant(), ZoneOffset.UTC);
-        try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
             Config a = config(broker, dir.resolve("a"));
             Config b = config(broker, dir.resolve("b"));
             TopicAdmin.ensureTopics(a.clients(), 3, 1);
