@@ -149,7 +149,9 @@ public final class Planpulse {
             Files.createDirectories(dir);
             PrintStream err = System.err;
             Shutdown shutdown = new Shutdown();
-            try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir == null ? null : dir.resolve("broker"))) {
+            // The broker lives in our directory (removed below once everything is closed), not in the kit's own
+            // temporary one, which the kit deletes from a shutdown hook of its own while the broker still writes.
+            try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
                 Map<String, String> flags = new HashMap<>();
                 flags.put("bootstrap.servers", broker.bootstrapServers());
                 flags.put("state.dir", dir.resolve("state").toString());
