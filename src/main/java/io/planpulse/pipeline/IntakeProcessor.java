@@ -145,7 +145,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     }
 
     private void accumulate(InputEvent e, PlanCatalog.YearPlan year, long recordTs) {
-        int month = e.time().atZone(year.zone()).getMonthValue();
+        int month = year.monthOf(e.time().toEpochMilli());
         for (Target t : year.flowTargets().getOrDefault(stream, List.of())) {
             if (!matches(t.filter(), e.fields())) {
                 continue;

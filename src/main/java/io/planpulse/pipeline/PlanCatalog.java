@@ -39,13 +39,38 @@ public final class PlanCatalog {
         return version.get();
     }
 
-    /** The targets of one year, indexed for the intake and KPI stages. */
+    /**
+     * The targets of one year, indexed for the intake and KPI stages, with the instants the hot path needs
+     * precomputed: the 13 month boundaries of the year in its zone, and when the year closes.
+     */
     public record YearPlan(int year, ZoneId zone, int reportDeadlineDay, List<Target> targets, Map<String, Target> byId,
-                           Map<Stream, List<Target>> flowTargets) {
-        /** A year stays open until the end of report_deadline_day of the January after it. */
+                           Map<Stream, List<Target>> flowTargets, long[] monthStarts, long closesAt) {
+        static YearPlan of(int year, ZoneId zone, int deadlineDay, List<Target> targets, Map<String, Target> byId,
+                           Map<Stream, List<Target>> flows) {
+            long[] starts = new long[13];
+            for (int m = 0; m < 13; m++) {
+                starts[m] = LocalDate.of(year, 1, 1).plusMonths(m).atStartOfDay(zone).toInstant().toEpochMilli();
+            }
+            // A year stays open until the end of report_deadline_day of the January after it.
+            long closes = LocalDate.of(year + 1, 1, deadlineDay).plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            return new YearPlan(year, zone, deadlineDay, targets, byId, flows, starts, closes);
+        }
+
         public boolean closedAt(Instant now) {
-            Instant closes = LocalDate.of(year + 1, 1, reportDeadlineDay).plusDays(1).atStartOfDay(zone).toInstant();
-            return !now.isBefore(closes);
+            return now.toEpochMilli() >= closesAt;
+        }
+
+        public boolean contains(long epochMilli) {
+            return epochMilli >= monthStarts[0] && epochMilli < monthStarts[12];
+        }
+
+        /** The calendar month (1-12) of an instant of this year, in the plan's zone. */
+        public int monthOf(long epochMilli) {
+            int m = 1;
+            while (m < 12 && epochMilli >= monthStarts[m]) {
+                m++;
+            }
+            return m;
         }
     }
 
@@ -83,8 +108,9 @@ public final class PlanCatalog {
         /** The plan year an instant falls in, in that plan's own zone. */
         public YearPlan yearOf(Instant t) {
             refresh();
+            long ms = t.toEpochMilli();
             for (YearPlan p : years.values()) {
-                if (t.atZone(p.zone()).getYear() == p.year()) {
+                if (p.contains(ms)) {
                     return p;
                 }
             }
@@ -125,7 +151,7 @@ public final class PlanCatalog {
                 }
             }
             Target first = targets.get(0);
-            out.put(year, new YearPlan(year, first.zone(), first.reportDeadlineDay(), List.copyOf(targets), byId, flows));
+            out.put(year, YearPlan.of(year, first.zone(), first.reportDeadlineDay(), List.copyOf(targets), byId, flows));
         });
         return out;
     }
