@@ -114,6 +114,21 @@ class RestartAndPlanChangeIT {
                 assertThat(Http.get(app.url() + "/api/kpis/2025/hub_tonnes").status()).isEqualTo(404);
                 String metrics = Http.get(app.url() + "/metrics").body();
                 assertThat(metrics).doesNotContain("indicator=\"hub_tonnes\"").contains("indicator=\"trucks\"");
+
+                // A plan file with an error is refused whole (exit 2, file:line: rule) and the running plan stays.
+                Path bad = dir.resolve("bad.yaml");
+                java.nio.file.Files.writeString(bad, new String(getClass().getResourceAsStream("/plans/test-2025.yaml")
+                        .readAllBytes(), StandardCharsets.UTF_8).replace("target: 1200", "target: 9999")
+                        .replace("kind: growth_rate", "kind: growthy"));
+                java.io.StringWriter err = new java.io.StringWriter();
+                picocli.CommandLine cli = io.planpulse.Planpulse.commandLine();
+                cli.setErr(new java.io.PrintWriter(err));
+                int exit = cli.execute("plan", "load", bad.toString(), "--bootstrap-servers", broker.bootstrapServers());
+                assertThat(exit).isEqualTo(2);
+                assertThat(err.toString()).contains(bad + ":").contains("unknown kind 'growthy'");
+                app.awaitReflected(Duration.ofMinutes(1));
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("target").asDouble()).isEqualTo(2400.0);
+                assertThat(Http.get(app.url() + "/api/kpis?year=2025").json().size()).isEqualTo(10);
             }
         }
     }
