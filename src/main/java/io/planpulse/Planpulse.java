@@ -82,7 +82,9 @@ public final class Planpulse {
         }
         for (Path f : files) {
             try {
-                out.add(PlanLoader.load(f));
+                Plan p = PlanLoader.load(f);
+                p.warnings().forEach(w -> System.err.println("warning: " + w));
+                out.add(p);
             } catch (PlanException e) {
                 throw new BadInput("plan refused:\n" + e.getMessage());
             } catch (java.io.IOException e) {

@@ -43,6 +43,8 @@ public final class PlanLoader {
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
+    /** Not among the contract's refusal rules, but worth telling the author (unknown keys, missing display fields). */
+    private final List<String> warnings = new ArrayList<>();
     /** The mapping being read: a missing required key is reported at its line. */
     private Node current;
 
@@ -130,7 +132,7 @@ public final class PlanLoader {
         if (!problems.isEmpty()) {
             throw new PlanException(problems);
         }
-        return new Plan(year, timezone, deadline, thresholds, List.copyOf(targets), qualitative);
+        return new Plan(year, timezone, deadline, thresholds, List.copyOf(targets), qualitative, List.copyOf(warnings));
     }
 
     private Target target(Node n, int year, String timezone, int deadline, Thresholds thresholds) {
@@ -146,10 +148,10 @@ public final class PlanLoader {
             problem(f.get("id"), "target id '" + id + "' must match [a-z0-9_]+");
         }
         String where = id == null ? "target" : "target '" + id + "'";
-        String nameZh = string(f, "name_zh", true);
-        String nameEn = string(f, "name_en", true);
-        String category = string(f, "category", true);
-        String unit = string(f, "unit", true);
+        String nameZh = display(f, "name_zh", id, where);
+        String nameEn = display(f, "name_en", id, where);
+        String category = display(f, "category", "uncategorized", where);
+        String unit = display(f, "unit", "", where);
         Kind kind = parse(f.get("kind"), Kind::fromWire, where);
         Comparator comparator = parse(f.get("comparator"), Comparator::fromWire, where);
         Source source = parse(f.get("source"), Source::fromWire, where);
@@ -317,7 +319,8 @@ public final class PlanLoader {
                 continue;
             }
             if (!allowed.contains(k.getValue())) {
-                problem(k, "unknown " + what + " field '" + k.getValue() + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+                warnings.add(file + ":" + line(k) + ": ignoring unknown " + what + " field '" + k.getValue()
+                        + "' (known: " + new java.util.TreeSet<>(allowed) + ")");
                 continue;
             }
             out.put(k.getValue(), t.getValueNode());
@@ -347,6 +350,16 @@ public final class PlanLoader {
             problem(n, where + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /** A display field: missing is not a contract violation, so it gets a default and a warning. */
+    private String display(Map<String, Node> f, String key, String fallback, String where) {
+        String v = string(f, key, false);
+        if (v == null) {
+            warnings.add(file + ":" + line(current) + ": " + where + ": no " + key + ", shown as '" + fallback + "'");
+            return fallback == null ? "" : fallback;
+        }
+        return v;
     }
 
     private String string(Map<String, Node> f, String key, boolean required) {

@@ -122,8 +122,20 @@ class PlanLoaderTest {
                 .contains("plan.yaml:3: ").contains("must match [a-z0-9_]+");
         assertThat(problems(HEADER + TRUCKS.replace("    target: 4800\n", ""))).singleElement().asString()
                 .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children target may take the sum of its children's)");
-        assertThat(problems(HEADER + TRUCKS + "    tagret: 5\n")).singleElement().asString()
-                .startsWith("plan.yaml:12: unknown target field 'tagret'");
+        assertThat(problems(HEADER + TRUCKS.replace("    target: 4800\n", "    tagret: 4800\n"))).singleElement().asString()
+                .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children target may take the sum of its children's)");
+    }
+
+    @Test
+    void shouldWarnAboutUnknownKeysAndMissingDisplayFieldsWithoutRefusingThePlan() throws Exception {
+        Plan p = load("year: 2025\nnote: draft\ntargets:\n" + TRUCKS.replace("    name_en: Trucks\n", "")
+                + "    quote: 跨境公路班车\n");
+        assertThat(p.targets()).hasSize(1);
+        assertThat(p.targets().get(0).nameEn()).isEqualTo("trucks");
+        assertThat(p.warnings()).containsExactly(
+                "plan.yaml:2: ignoring unknown plan field 'note' (known: [qualitative_targets, report_deadline_day, targets, thresholds, timezone, year])",
+                "plan.yaml:12: ignoring unknown target field 'quote' (known: [baseline, binding, category, comparator, filter, id, kind, name_en, name_zh, owner, parent, scale, schedule, source, target, unit])",
+                "plan.yaml:4: target 'trucks': no name_en, shown as 'trucks'");
     }
 
     @Test
