@@ -73,15 +73,11 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
                 .description("Input records read").register(registry);
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
                 .description("Input records whose id was already seen").register(registry);
-        if (isFlow()) {
+        if (stream.isFlow()) {
             this.pending = context.getStateStore(Topics.pendingStore(stream));
             context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, t -> flush());
         }
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
-    }
-
-    private boolean isFlow() {
-        return stream != Stream.PROJECT_PROGRESS && stream != Stream.INDICATOR_REPORT;
     }
 
     @Override
@@ -101,7 +97,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
             return;
         }
         seen.put(e.id(), record.timestamp());
-        if (isFlow()) {
+        if (stream.isFlow()) {
             accumulate(e, year, record.timestamp());
         } else {
             KpiInput in = KpiInput.newBuilder().setYear(year.year()).setTargetId(e.subject())

@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -115,11 +114,9 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
         boolean planChanged = plan.refresh();
         boolean tick = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
         if (planChanged || tick || evaluateAll) {
-            Set<Integer> years = new TreeSet<>();
             for (PlanCatalog.YearPlan y : plan.years()) {
-                years.add(y.year());
+                evaluate(y, now);
             }
-            years.forEach(y -> evaluate(plan.year(y), now));
             removeTargetsNotIn(plan.years(), now);
             lastFullEvaluation = now.toEpochMilli();
             evaluateAll = false;

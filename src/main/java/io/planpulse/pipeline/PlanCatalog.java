@@ -10,7 +10,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +99,7 @@ public final class PlanCatalog {
             return years.get(year);
         }
 
+        /** Every plan year, in year order. */
         public Collection<YearPlan> years() {
             refresh();
             return years.values();
@@ -138,7 +138,7 @@ public final class PlanCatalog {
                 }
             }
         }
-        Map<Integer, YearPlan> out = new HashMap<>();
+        Map<Integer, YearPlan> out = new TreeMap<>();
         byYear.forEach((year, targets) -> {
             targets.sort(java.util.Comparator.comparing(Target::id));
             Map<String, Target> byId = new LinkedHashMap<>();
@@ -146,7 +146,7 @@ public final class PlanCatalog {
             for (Target t : targets) {
                 byId.put(t.id(), t);
                 Source s = t.source();
-                if (s.stream() != null && !s.monthlyReported()) {
+                if (s.stream() != null && s.stream().isFlow()) {
                     flows.computeIfAbsent(s.stream(), k -> new ArrayList<>()).add(t);
                 }
             }

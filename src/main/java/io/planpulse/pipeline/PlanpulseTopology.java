@@ -71,10 +71,9 @@ public final class PlanpulseTopology {
             // Ids are unique but for duplicates, so a cache in front of RocksDB only adds work (measured: slower).
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.dedupStore(s)),
                     Serdes.String(), Serdes.Long()));
-            boolean flow = s != Stream.PROJECT_PROGRESS && s != Stream.INDICATOR_REPORT;
-            String[] stores = flow ? new String[] {Topics.dedupStore(s), Topics.pendingStore(s)}
+            String[] stores = s.isFlow() ? new String[] {Topics.dedupStore(s), Topics.pendingStore(s)}
                     : new String[] {Topics.dedupStore(s)};
-            if (flow) {
+            if (s.isFlow()) {
                 // A handful of keys, rewritten on every event: in memory (logged), not RocksDB.
                 // Cached, so its changelog gets one record per key per commit, not one per event.
                 builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.pendingStore(s)),

@@ -41,6 +41,11 @@ public enum Stream {
         return filterableFields;
     }
 
+    /** A flow stream is summed event by event; the other two are monthly reports, upserted by period. */
+    public boolean isFlow() {
+        return this != PROJECT_PROGRESS && this != INDICATOR_REPORT;
+    }
+
     public static Stream fromType(String type) {
         for (Stream s : values()) {
             if (s.type.equals(type)) {
