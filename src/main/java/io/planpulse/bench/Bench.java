@@ -38,7 +38,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,31 +101,29 @@ public final class Bench implements Callable<Integer> {
         String servers = bootstrap != null ? bootstrap : broker.bootstrapServers();
         Thread heapWatch = heapWatcher();
         try {
-            // The pipeline reads the real input topic names, so the bench uses them too (on its own broker by default).
-            String prefix = "";
             Map<String, Object> clients = Map.of("bootstrap.servers", servers);
-            createTopics(clients, prefix);
+            createTopics(clients);
             Plan plan = PlanLoader.loadDefault();
             PlanLoad.publish(plan, clients);
             Instant asOf = Instant.parse("2025-12-01T00:00:00Z");
 
             long t0 = System.nanoTime();
-            produce(clients, prefix, plan, events);
+            produce(clients, plan, events);
             double produceSecs = (System.nanoTime() - t0) / 1e9;
             System.err.printf("produced %,d events in %.1f s%n", events, produceSecs);
 
-            double raw = runs.contains("raw") ? rawConsumer(clients, prefix) : Double.NaN;
+            double raw = runs.contains("raw") ? rawConsumer(clients) : Double.NaN;
             result("raw_consumer_eps", raw);
             Map<String, Double> bare = new LinkedHashMap<>();
             Map<String, Double> pipeline = new LinkedHashMap<>();
             for (String guarantee : List.of(ALOS, EOS)) {
                 String g = guarantee.equals(EOS) ? "eos" : "alos";
                 if (runs.contains("bare-" + g)) {
-                    bare.put(guarantee, streamsRun(clients, prefix, guarantee, bareCount(prefix), work));
+                    bare.put(guarantee, streamsRun(clients, guarantee, bareCount(), work));
                     System.err.printf("bare count %s: %,.0f events/s%n", guarantee, bare.get(guarantee));
                 }
                 if (runs.contains("pipeline-" + g)) {
-                    pipeline.put(guarantee, streamsRun(clients, prefix, guarantee, pipelineTopology(prefix, asOf), work));
+                    pipeline.put(guarantee, streamsRun(clients, guarantee, pipelineTopology(asOf), work));
                     System.err.printf("pipeline %s: %,.0f events/s%n", guarantee, pipeline.get(guarantee));
                 }
             }
@@ -135,7 +132,7 @@ public final class Bench implements Callable<Integer> {
             }
             results.put("bare_count_eps", bare);
             results.put("pipeline_eps", pipeline);
-            results.put("freshness_ms", freshness(clients, prefix, plan, asOf, work));
+            results.put("freshness_ms", freshness(clients, plan, asOf, work));
             results.put("ratios", Map.of(
                     "pipeline_eos_vs_raw", pipeline.get(EOS) / raw,
                     "pipeline_alos_vs_raw", pipeline.get(ALOS) / raw,
@@ -186,11 +183,11 @@ public final class Bench implements Callable<Integer> {
         return t;
     }
 
-    private void createTopics(Map<String, Object> clients, String prefix) throws Exception {
+    private void createTopics(Map<String, Object> clients) throws Exception {
         try (Admin admin = Admin.create(clients)) {
             List<NewTopic> topics = new ArrayList<>();
             for (Stream s : Stream.values()) {
-                topics.add(new NewTopic(prefix + s.topic(), Optional.of(partitions), Optional.empty()));
+                topics.add(new NewTopic(s.topic(), Optional.of(partitions), Optional.empty()));
             }
             for (String t : List.of(Topics.PLAN, Topics.KPI)) {
                 topics.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
@@ -211,7 +208,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** A realistic mix of flow events spread over 2025, unique ids, Avro single-object encoding. */
-    private void produce(Map<String, Object> clients, String prefix, Plan plan, long n) {
+    private void produce(Map<String, Object> clients, Plan plan, long n) {
         Simulator sim = new Simulator(plan, 42);
         long start = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
         long step = Math.max(1, (Instant.parse("2025-11-30T00:00:00Z").toEpochMilli() - start) / Math.max(n, 1));
@@ -219,7 +216,7 @@ public final class Bench implements Callable<Integer> {
                 new ByteArraySerializer())) {
             for (long i = 0; i < n; i++) {
                 JsonEvents.Event e = sim.live(Instant.ofEpochMilli(start + i * step));
-                p.send(new ProducerRecord<>(prefix + e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
+                p.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
             }
         }
     }
@@ -234,7 +231,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** (a) The limit: one consumer reading and decoding every record. */
-    private double rawConsumer(Map<String, Object> clients, String prefix) throws Rejection {
+    private double rawConsumer(Map<String, Object> clients) throws Rejection {
         Map<String, Object> c = new HashMap<>(clients);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
@@ -242,8 +239,8 @@ public final class Bench implements Callable<Integer> {
             List<TopicPartition> parts = new ArrayList<>();
             Map<String, Stream> streamOf = new HashMap<>();
             for (Stream s : FLOWS) {
-                streamOf.put(prefix + s.topic(), s);
-                consumer.partitionsFor(prefix + s.topic()).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+                streamOf.put(s.topic(), s);
+                consumer.partitionsFor(s.topic()).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
@@ -261,10 +258,10 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    private Topology bareCount(String prefix) {
+    private Topology bareCount() {
         StreamsBuilder b = new StreamsBuilder();
         for (Stream s : FLOWS) {
-            b.stream(prefix + s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+            b.stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                     .groupByKey(Grouped.with("bare-" + s.type(), Serdes.ByteArray(), Serdes.ByteArray()))
                     .count(Materialized.<byte[], Long, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
                             "bare-count-" + s.type()).withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.Long()));
@@ -272,8 +269,8 @@ public final class Bench implements Callable<Integer> {
         return b.build();
     }
 
-    private Topology pipelineTopology(String prefix, Instant asOf) {
-        // The production topology on the bench's input topics (same names after the prefix).
+    private Topology pipelineTopology(Instant asOf) {
+        // The production topology, so the bench writes to the real input topic names (on its own broker by default).
         StreamsBuilder b = new StreamsBuilder();
         PlanpulseTopology.build(b, PlanpulseTopology.Settings.defaults(Clock.fixed(asOf, ZoneOffset.UTC)),
                 new SimpleMeterRegistry());
@@ -281,12 +278,12 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** Runs a topology over the input from the start; events/s from start until every input offset is committed. */
-    private double streamsRun(Map<String, Object> clients, String prefix, String guarantee, Topology topology, Path work)
+    private double streamsRun(Map<String, Object> clients, String guarantee, Topology topology, Path work)
             throws Exception {
         String appId = "bench-" + UUID.randomUUID();
         Properties p = streamsProps(clients, appId, guarantee, work);
         try (KafkaStreams streams = new KafkaStreams(topology, p); Admin admin = Admin.create(clients)) {
-            Map<TopicPartition, Long> end = endOffsets(admin, prefix);
+            Map<TopicPartition, Long> end = endOffsets(admin);
             long t0 = System.nanoTime();
             streams.start();
             while (!PipelineApp.committedThrough(admin, appId, end)) {
@@ -318,25 +315,17 @@ public final class Bench implements Callable<Integer> {
         return p;
     }
 
-    private Map<TopicPartition, Long> endOffsets(Admin admin, String prefix) throws Exception {
-        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        for (Stream s : FLOWS) {
-            for (int i = 0; i < partitions; i++) {
-                req.put(new TopicPartition(prefix + s.topic(), i), OffsetSpec.latest());
-            }
-        }
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(req).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        return PipelineApp.endOffsets(admin, FLOWS.stream().map(Stream::topic).toList());
     }
 
     /** Steady load at {@code rate} for {@code freshnessSeconds}; the time from each batch's newest event to its KPI. */
-    private Map<String, Object> freshness(Map<String, Object> clients, String prefix, Plan plan, Instant asOf, Path work)
+    private Map<String, Object> freshness(Map<String, Object> clients, Plan plan, Instant asOf, Path work)
             throws Exception {
         String appId = "bench-fresh-" + UUID.randomUUID();
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
-        try (KafkaStreams streams = new KafkaStreams(pipelineTopology(prefix, asOf), streamsProps(clients, appId, EOS, work))) {
+        try (KafkaStreams streams = new KafkaStreams(pipelineTopology(asOf), streamsProps(clients, appId, EOS, work))) {
             // Start from the end of the inputs: only the steady load counts.
             streams.start();
             while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -346,7 +335,7 @@ public final class Bench implements Callable<Integer> {
             watcher.start();
             try (Admin admin = Admin.create(clients)) {
                 // let the first run of the pipeline catch up with the bulk input before timing
-                Map<TopicPartition, Long> end = endOffsets(admin, prefix);
+                Map<TopicPartition, Long> end = endOffsets(admin);
                 while (!PipelineApp.committedThrough(admin, appId, end)) {
                     Thread.sleep(100);
                 }
@@ -368,7 +357,7 @@ public final class Bench implements Callable<Integer> {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     JsonEvents.Event e = sim.live(eventTime);
-                    p.send(new ProducerRecord<>(prefix + e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
+                    p.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
                     sent++;
                 }
                 p.flush();

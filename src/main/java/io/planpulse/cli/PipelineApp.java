@@ -175,7 +175,8 @@ public final class PipelineApp implements AutoCloseable {
                 && committed.get(e.getKey()).offset() >= e.getValue()));
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+    /** The end offsets (committed records only) of every partition of the topics. */
+    public static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> req = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
                 d.partitions().forEach(p -> req.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
