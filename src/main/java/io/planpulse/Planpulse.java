@@ -194,16 +194,7 @@ public final class Planpulse {
                     System.out.println("ready " + app.url());
                     System.out.flush();
                     if (sim != null && rate > 0) {
-                        long intervalNanos = (long) (1e9 / rate);
-                        long next = System.nanoTime();
-                        while (!shutdown.requested()) {
-                            send(producer, sim.live(clock.instant()));
-                            next += intervalNanos;
-                            long wait = next - System.nanoTime();
-                            if (wait > 0) {
-                                shutdown.await(wait);
-                            }
-                        }
+                        live(producer, sim, clock, rate, Long.MAX_VALUE, shutdown, Progress.quiet(), 0);
                     } else {
                         shutdown.await();
                     }
@@ -246,6 +237,27 @@ public final class Planpulse {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Live simulated events at {@code rate} per second, stamped with the clock's now, until a stop is requested or
+     * {@code endNanos} (System.nanoTime) passes. Progress counts on from {@code sentBefore}; returns the new total.
+     */
+    static long live(KafkaProducer<byte[], byte[]> producer, Simulator sim, Clock clock, double rate, long endNanos,
+                     Shutdown shutdown, Progress progress, long sentBefore) throws InterruptedException {
+        long interval = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        long sent = sentBefore;
+        while (!shutdown.requested() && System.nanoTime() < endNanos) {
+            send(producer, sim.live(clock.instant()));
+            progress.tick(++sent);
+            next += interval;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                shutdown.await(wait);
+            }
+        }
+        return sent;
     }
 
     static void send(KafkaProducer<byte[], byte[]> producer, JsonEvents.Event e) {
@@ -438,6 +450,7 @@ public final class Planpulse {
             Simulator sim = new Simulator(loaded.get(0), seed);
             Progress progress = quiet ? Progress.quiet() : new Progress("simulate", System.err);
             long[] n = {0};
+            Shutdown shutdown = new Shutdown();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.clients())) {
                 if (!noHistory) {
                     sim.history(clock.instant(), e -> {
@@ -447,17 +460,9 @@ public final class Planpulse {
                     producer.flush();
                 }
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
-                long interval = (long) (1e9 / Math.max(rate, 0.001));
-                long next = System.nanoTime();
-                while (System.nanoTime() < end) {
-                    send(producer, sim.live(clock.instant()));
-                    progress.tick(++n[0]);
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                }
+                n[0] = live(producer, sim, clock, Math.max(rate, 0.001), end, shutdown, progress, n[0]);
+            } finally {
+                shutdown.finished();
             }
             progress.done(n[0]);
             return 0;
