@@ -85,6 +85,10 @@ public final class Bench implements Callable<Integer> {
             + "bare-eos, pipeline-eos, freshness. The table and JSON need all of them.")
     java.util.Set<String> runs = new java.util.LinkedHashSet<>(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
             "pipeline-eos", "freshness"));
+    @Option(names = "--warmup-seconds", description = "Before timing, spend this long, split over the four Streams "
+            + "runs, processing the input with throw-away application ids, so the timed runs measure compiled code, "
+            + "not the JIT (default ${DEFAULT-VALUE}; 0 = none).")
+    int warmupSeconds = 40;
     @Option(names = "--json", description = "Write the results here.")
     Path json;
     @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker "
@@ -112,6 +116,9 @@ public final class Bench implements Callable<Integer> {
             double produceSecs = (System.nanoTime() - t0) / 1e9;
             System.err.printf("produced %,d events in %.1f s%n", events, produceSecs);
 
+            if (warmupSeconds > 0) {
+                warmUp(clients, asOf, work);
+            }
             double raw = runs.contains("raw") ? rawConsumer(clients) : Double.NaN;
             result("raw_consumer_eps", raw);
             Map<String, Double> bare = new LinkedHashMap<>();
@@ -277,6 +284,30 @@ public final class Bench implements Callable<Integer> {
         return b.build();
     }
 
+    /**
+     * Runs the raw consumer and each topology (under both guarantees) for a while, untimed: a freshly started JVM
+     * spends a core on C2 compilation for its first minute (measured: 7.9 of 20 CPU-seconds in a 10 s window of a
+     * cold pipeline run), which would otherwise be charged to whichever run comes first.
+     */
+    private void warmUp(Map<String, Object> clients, Instant asOf, Path work) throws Exception {
+        long t0 = System.nanoTime();
+        rawConsumer(clients);
+        for (String guarantee : List.of(ALOS, EOS)) {
+            for (Topology t : List.of(bareCount(), pipelineTopology(asOf))) {
+                String appId = "bench-warmup-" + UUID.randomUUID();
+                try (KafkaStreams streams = new KafkaStreams(t, streamsProps(clients, appId, guarantee, work))) {
+                    streams.start();
+                    long until = System.nanoTime() + warmupSeconds * 1_000_000_000L / 4;
+                    while (System.nanoTime() < until && streams.state() != KafkaStreams.State.ERROR) {
+                        Thread.sleep(100);
+                    }
+                    streams.close(Duration.ofSeconds(30));
+                }
+            }
+        }
+        System.err.printf("warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
     /** Runs a topology over the input from the start; events/s from start until every input offset is committed. */
     private double streamsRun(Map<String, Object> clients, String guarantee, Topology topology, Path work)
             throws Exception {
@@ -418,6 +449,7 @@ public final class Bench implements Callable<Integer> {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("events", events);
         s.put("partitions", partitions);
+        s.put("warmup_seconds", warmupSeconds);
         s.put("num_stream_threads", threads);
         s.put("mix", "25% truck_departure, 45% trade_declaration, 30% hub_throughput (simulator proportions)");
         s.put("produce_seconds", produceSecs);

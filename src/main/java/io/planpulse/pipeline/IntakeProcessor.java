@@ -7,23 +7,20 @@ import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.plan.Source;
 import io.planpulse.plan.Stream;
 import io.planpulse.plan.Target;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -33,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * The intake of one input stream: decode, validate against the plan, drop duplicates by id, and hand the KPI
  * stage what the event contributes.
  *
- * <p>Flow events (trucks, trade, hub) are pre-aggregated per (year, target, month) in a logged store and flushed
- * every {@code flushInterval}, so the single-partition KPI stage sees a few records per interval instead of one per
- * event; under exactly-once the store and the flushed records commit together. Reports go through one by one:
- * their upsert needs each report's own reported_at.
+ * <p>Ids and the sums of flow events (trucks, trade, hub) per (year, target, month) are kept in the task's
+ * {@link Journal}: one logged, cached store written once per event into the cache and once per batch of ids to the
+ * changelog. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
+ * interval instead of one per event; under exactly-once the journal, the forwarded sums and the input offsets
+ * commit together. Reports go through one by one: their upsert needs each report's own reported_at.
  */
 final class IntakeProcessor implements Processor<byte[], byte[], String, Routed> {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
@@ -49,8 +47,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     private final Clock clock;
     private final Duration flushInterval;
     private ProcessorContext<String, Routed> context;
-    private KeyValueStore<String, Long> seen;
-    private KeyValueStore<String, KpiInput> pending;
+    private Journal journal;
     private PlanCatalog.Index plan;
     private Counter events;
     private Counter duplicates;
@@ -66,7 +63,14 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     @Override
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
-        this.seen = context.getStateStore(Topics.dedupStore(stream));
+        KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
+        this.journal = new Journal(store);
+        long t0 = System.nanoTime();
+        journal.open();
+        if (journal.size() > 0) {
+            LOG.info("{} task {}: {} ids remembered, journal read in {} ms", stream.type(), context.taskId(),
+                    journal.size(), (System.nanoTime() - t0) / 1_000_000);
+        }
         ReadOnlyKeyValueStore<String, byte[]> planStore = context.getStateStore(Topics.PLAN_STORE);
         this.plan = catalog.index(planStore);
         this.events = Counter.builder("planpulse.events").tag("stream", stream.type())
@@ -74,7 +78,6 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
                 .description("Input records whose id was already seen").register(registry);
         if (stream.isFlow()) {
-            this.pending = context.getStateStore(Topics.pendingStore(stream));
             context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, t -> flush());
         }
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
@@ -92,14 +95,15 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
             reject(record, r);
             return;
         }
-        if (seen.get(e.id()) != null) {
+        if (!journal.accept(e.id().getBytes(StandardCharsets.UTF_8), record.timestamp())) {
             duplicates.increment();
             return;
         }
-        seen.put(e.id(), record.timestamp());
         if (stream.isFlow()) {
             accumulate(e, year, record.timestamp());
+            journal.write();
         } else {
+            journal.write();
             KpiInput in = KpiInput.newBuilder().setYear(year.year()).setTargetId(e.subject())
                     .setMonth(e.period().getMonthValue()).setReport(true)
                     .setAmount(e.measures().values().iterator().next().toPlainString()).setCount(1)
@@ -109,7 +113,6 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
                     new Routed(Topics.KPI_INPUT_REPARTITION, in), record.timestamp()));
         }
     }
-
     /** The plan year the event belongs to, or the reason it belongs to none. */
     private PlanCatalog.YearPlan planFor(InputEvent e) throws Rejection {
         PlanCatalog.YearPlan year;
@@ -143,21 +146,9 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     private void accumulate(InputEvent e, PlanCatalog.YearPlan year, long recordTs) {
         int month = year.monthOf(e.time().toEpochMilli());
         for (Target t : year.flowTargets().getOrDefault(stream, List.of())) {
-            if (!matches(t.filter(), e.fields())) {
-                continue;
+            if (matches(t.filter(), e.fields())) {
+                journal.add(year.year(), t.id(), month, e.measures().get(t.source().measure()), recordTs);
             }
-            BigDecimal amount = e.measures().get(t.source().measure());
-            String key = year.year() + "/" + t.id() + "/" + month;
-            KpiInput cur = pending.get(key);
-            if (cur == null) {
-                cur = KpiInput.newBuilder().setYear(year.year()).setTargetId(t.id()).setMonth(month).setReport(false)
-                        .setAmount(amount.toPlainString()).setCount(1).setReportedAt(0).setLastEventAt(recordTs).build();
-            } else {
-                cur.setAmount(new BigDecimal(cur.getAmount()).add(amount).toPlainString());
-                cur.setCount(cur.getCount() + 1);
-                cur.setLastEventAt(Math.max(cur.getLastEventAt(), recordTs));
-            }
-            pending.put(key, cur);
         }
     }
 
@@ -171,32 +162,24 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     }
 
     private void flush() {
-        List<KeyValue<String, KpiInput>> batch = new ArrayList<>();
-        try (KeyValueIterator<String, KpiInput> it = pending.all()) {
-            it.forEachRemaining(batch::add);
-        }
-        for (KeyValue<String, KpiInput> kv : batch) {
-            context.forward(new Record<>(kv.key, new Routed(Topics.KPI_INPUT_REPARTITION, kv.value),
-                    kv.value.getLastEventAt()));
-            pending.delete(kv.key);
+        for (Journal.Sum sum : journal.drain()) {
+            KpiInput in = KpiInput.newBuilder().setYear(sum.year).setTargetId(sum.targetId).setMonth(sum.month)
+                    .setReport(false).setAmount(sum.amount.toPlainString()).setCount(sum.count).setReportedAt(0)
+                    .setLastEventAt(sum.lastEventAt).build();
+            context.forward(new Record<>(sum.key(), new Routed(Topics.KPI_INPUT_REPARTITION, in), sum.lastEventAt));
         }
     }
 
-    /** Forgets ids first seen more than the retention before the newest record time. */
+    /**
+     * Forgets ids first seen more than the retention ago. "Now" is the older of stream time and the wall clock, so
+     * one record stamped far in the future cannot make the task forget every id.
+     */
     private void purge() {
-        long horizon = context.currentStreamTimeMs() - DEDUP_RETENTION.toMillis();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = seen.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, Long> kv = it.next();
-                if (kv.value < horizon) {
-                    expired.add(kv.key);
-                }
-            }
-        }
-        expired.forEach(seen::delete);
-        if (!expired.isEmpty()) {
-            LOG.info("{}: forgot {} ids older than {} days", stream.type(), expired.size(), DEDUP_RETENTION.toDays());
+        long now = Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs());
+        int forgotten = journal.purge(now - DEDUP_RETENTION.toMillis());
+        if (forgotten > 0) {
+            LOG.info("{} task {}: forgot {} ids older than {} days", stream.type(), context.taskId(), forgotten,
+                    DEDUP_RETENTION.toDays());
         }
     }
 

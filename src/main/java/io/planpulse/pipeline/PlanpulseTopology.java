@@ -68,21 +68,13 @@ public final class PlanpulseTopology {
         // own single-partition repartition topic into the KPI stage.
         KStream<String, KpiInput> kpiInput = null;
         for (Stream s : Stream.values()) {
-            // Ids are unique but for duplicates, so a cache in front of RocksDB only adds work (measured: slower).
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.dedupStore(s)),
-                    Serdes.String(), Serdes.Long()));
-            String[] stores = s.isFlow() ? new String[] {Topics.dedupStore(s), Topics.pendingStore(s)}
-                    : new String[] {Topics.dedupStore(s)};
-            if (s.isFlow()) {
-                // A handful of keys, rewritten on every event: in memory (logged), not RocksDB.
-                // Cached, so its changelog gets one record per key per commit, not one per event.
-                builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.pendingStore(s)),
-                        Serdes.String(), Topics.KPI_INPUT.serde()).withCachingEnabled());
-            }
+            // Ids and pending sums, in batches: cached, so the changelog gets one record per batch per commit.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.journalStore(s)),
+                    Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
             Map<String, KStream<String, Routed>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
                     .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.flushInterval()),
-                            Named.as(Topics.intakeName(s)), stores)
+                            Named.as(Topics.intakeName(s)), Topics.journalStore(s))
                     .split(Named.as("route-" + s.type() + "-"))
                     .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
                     .defaultBranch(Branched.as("kpi-input"));

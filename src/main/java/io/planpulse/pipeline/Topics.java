@@ -55,12 +55,9 @@ public final class Topics {
     private Topics() {
     }
 
-    public static String dedupStore(Stream s) {
-        return "planpulse-dedup-" + s.type().replace('_', '-');
-    }
-
-    public static String pendingStore(Stream s) {
-        return "planpulse-pending-" + s.type().replace('_', '-');
+    /** Per intake task: the ids seen and the flow sums not yet forwarded, in batches (see Journal). */
+    public static String journalStore(Stream s) {
+        return "planpulse-journal-" + s.type().replace('_', '-');
     }
 
     /** The repartition name of one stream's way into the KPI stage (topic: APP_ID-NAME-repartition). */

@@ -1,0 +1,310 @@
+package io.planpulse.pipeline;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The durable memory of one intake task: which ids it has seen, and what the flow events it accepted add to each
+ * (year, target, month) until that is handed to the KPI stage.
+ *
+ * <p>Both live in one logged, cached key-value store as <em>batches</em>: a batch holds up to {@link #BATCH_IDS} ids
+ * with their times and the sums of the events behind them; key = the batch's sequence number (8 bytes, big-endian).
+ * Every accepted event rewrites its open batch in the store cache, so the cache flush that precedes each commit
+ * writes one changelog record per batch, not one per event, and under exactly-once the batches commit with the
+ * input offsets and with whatever was forwarded. A marker (key {@code 0x00}) holds the first batch whose sums have
+ * not been forwarded: {@link #drain()} returns the sums of all later batches and moves the marker past them, in the
+ * same transaction as the caller's forward.
+ *
+ * <p>On the heap, an {@link IdSet} answers "seen?" without touching the store; {@link #open()} rebuilds it (and the
+ * unforwarded sums) from the store when the task starts, after Kafka Streams has restored the store from its
+ * changelog. Ids are forgotten a batch at a time, when the batch's newest id is older than the retention.
+ */
+final class Journal {
+    static final int BATCH_IDS = 64;
+    static final int BATCH_ID_BYTES = 4096;
+    private static final byte VERSION = 1;
+    private static final Bytes MARKER = Bytes.wrap(new byte[] {0});
+
+    /** What accepted flow events add to one (year, target, month). */
+    static final class Sum {
+        final int year;
+        final String targetId;
+        final int month;
+        BigDecimal amount = BigDecimal.ZERO;
+        long count;
+        long lastEventAt = Long.MIN_VALUE;
+
+        Sum(int year, String targetId, int month) {
+            this.year = year;
+            this.targetId = targetId;
+            this.month = month;
+        }
+
+        String key() {
+            return year + "/" + targetId + "/" + month;
+        }
+
+        void add(BigDecimal a, long n, long at) {
+            amount = amount.add(a);
+            count += n;
+            lastEventAt = Math.max(lastEventAt, at);
+        }
+    }
+
+    /** One batch: ids in arrival order (length-prefixed UTF-8), their time range, and the sums behind them. */
+    private static final class Batch {
+        final long seq;
+        byte[] ids = new byte[256];
+        int idBytes;
+        int idCount;
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MIN_VALUE;
+        final Map<String, Sum> sums = new LinkedHashMap<>();
+
+        Batch(long seq) {
+            this.seq = seq;
+        }
+
+        void addId(byte[] id, long ts) {
+            int need = idBytes + 2 + id.length;
+            if (need > ids.length) {
+                ids = java.util.Arrays.copyOf(ids, Math.max(need, ids.length * 2));
+            }
+            ids[idBytes++] = (byte) (id.length >>> 8);
+            ids[idBytes++] = (byte) id.length;
+            System.arraycopy(id, 0, ids, idBytes, id.length);
+            idBytes += id.length;
+            idCount++;
+            minTs = Math.min(minTs, ts);
+            maxTs = Math.max(maxTs, ts);
+        }
+
+        boolean full() {
+            return idCount >= BATCH_IDS || idBytes >= BATCH_ID_BYTES;
+        }
+
+        byte[] encode() {
+            List<byte[]> targetIds = new ArrayList<>(sums.size());
+            List<byte[]> unscaled = new ArrayList<>(sums.size());
+            int size = 1 + 8 + 8 + 4 + 4 + idBytes + 4;
+            for (Sum s : sums.values()) {
+                byte[] t = s.targetId.getBytes(StandardCharsets.UTF_8);
+                byte[] u = s.amount.unscaledValue().toByteArray();
+                targetIds.add(t);
+                unscaled.add(u);
+                size += 4 + 1 + 2 + t.length + 8 + 8 + 4 + 2 + u.length;
+            }
+            ByteBuffer b = ByteBuffer.allocate(size);
+            b.put(VERSION).putLong(minTs).putLong(maxTs).putInt(idCount).putInt(idBytes).put(ids, 0, idBytes);
+            b.putInt(sums.size());
+            int i = 0;
+            for (Sum s : sums.values()) {
+                byte[] t = targetIds.get(i);
+                byte[] u = unscaled.get(i++);
+                b.putInt(s.year).put((byte) s.month).putShort((short) t.length).put(t).putLong(s.count)
+                        .putLong(s.lastEventAt).putInt(s.amount.scale()).putShort((short) u.length).put(u);
+            }
+            return b.array();
+        }
+
+        static Batch decode(long seq, byte[] v) {
+            ByteBuffer b = ByteBuffer.wrap(v);
+            if (b.get() != VERSION) {
+                throw new IllegalStateException("journal batch " + seq + " has an unknown format version " + v[0]);
+            }
+            Batch out = new Batch(seq);
+            out.minTs = b.getLong();
+            out.maxTs = b.getLong();
+            out.idCount = b.getInt();
+            out.idBytes = b.getInt();
+            out.ids = new byte[out.idBytes];
+            b.get(out.ids);
+            int n = b.getInt();
+            for (int i = 0; i < n; i++) {
+                int year = b.getInt();
+                int month = b.get();
+                byte[] t = new byte[b.getShort()];
+                b.get(t);
+                Sum s = new Sum(year, new String(t, StandardCharsets.UTF_8), month);
+                s.count = b.getLong();
+                s.lastEventAt = b.getLong();
+                int scale = b.getInt();
+                byte[] u = new byte[b.getShort()];
+                b.get(u);
+                s.amount = new BigDecimal(new BigInteger(u), scale);
+                out.sums.put(s.key(), s);
+            }
+            return out;
+        }
+
+        /** Feeds every id of the batch to the set. */
+        void idsInto(IdSet set) {
+            int p = 0;
+            while (p < idBytes) {
+                int len = ((ids[p] & 0xFF) << 8) | (ids[p + 1] & 0xFF);
+                set.add(ids, p + 2, len);
+                p += 2 + len;
+            }
+        }
+    }
+
+    private final KeyValueStore<Bytes, byte[]> store;
+    private IdSet seen;
+    /** Batches with sums not yet forwarded (the open batch excluded). */
+    private final List<Batch> unforwarded = new ArrayList<>();
+    private Batch open;
+    private long marker;
+
+    Journal(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+    }
+
+    /** Rebuilds the id set and the unforwarded sums from the store. */
+    void open() {
+        unforwarded.clear();
+        marker = 0;
+        long maxSeq = 0;
+        int ids = 0;
+        List<Batch> batches = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (kv.key.equals(MARKER)) {
+                    marker = ByteBuffer.wrap(kv.value).getLong();
+                    continue;
+                }
+                long seq = ByteBuffer.wrap(kv.key.get()).getLong();
+                Batch b = Batch.decode(seq, kv.value);
+                batches.add(b);
+                ids += b.idCount;
+                maxSeq = Math.max(maxSeq, seq);
+            }
+        }
+        seen = new IdSet(ids);
+        for (Batch b : batches) {
+            b.idsInto(seen);
+            if (b.seq >= marker && !b.sums.isEmpty()) {
+                unforwarded.add(b);
+            }
+        }
+        open = new Batch(Math.max(maxSeq, marker) + 1);
+    }
+
+    /** Ids remembered. */
+    int size() {
+        return seen.size();
+    }
+
+    /** Records the id at {@code ts}; false if it was seen before (a duplicate, which changes nothing). */
+    boolean accept(byte[] id, long ts) {
+        if (!seen.add(id)) {
+            return false;
+        }
+        open.addId(id, ts);
+        return true;
+    }
+
+    /** Adds a flow event's contribution to (year, target, month) in the open batch. */
+    void add(int year, String targetId, int month, BigDecimal amount, long at) {
+        String key = year + "/" + targetId + "/" + month;
+        Sum s = open.sums.get(key);
+        if (s == null) {
+            s = new Sum(year, targetId, month);
+            open.sums.put(key, s);
+        }
+        s.add(amount, 1, at);
+    }
+
+    /** Writes the open batch (into the store cache); called once per accepted event, after its sums. */
+    void write() {
+        store.put(key(open.seq), open.encode());
+        if (open.full()) {
+            roll();
+        }
+    }
+
+    /** The sums of every unforwarded batch, merged by (year, target, month); the marker moves past them. */
+    List<Sum> drain() {
+        if (unforwarded.isEmpty() && open.sums.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Sum> merged = new LinkedHashMap<>();
+        List<Batch> all = new ArrayList<>(unforwarded);
+        all.add(open);
+        for (Batch b : all) {
+            for (Sum s : b.sums.values()) {
+                merged.computeIfAbsent(s.key(), k -> new Sum(s.year, s.targetId, s.month))
+                        .add(s.amount, s.count, s.lastEventAt);
+            }
+        }
+        unforwarded.clear();
+        if (open.idCount > 0) {
+            open = new Batch(open.seq + 1);
+        }
+        marker = open.seq;
+        store.put(MARKER, ByteBuffer.allocate(8).putLong(marker).array());
+        return new ArrayList<>(merged.values());
+    }
+
+    /**
+     * Forgets the batches whose newest id is older than {@code horizon} (epoch ms) and whose sums were forwarded;
+     * returns how many ids that forgot.
+     */
+    int purge(long horizon) {
+        List<Bytes> expired = new ArrayList<>();
+        int forgotten = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (kv.key.equals(MARKER)) {
+                    continue;
+                }
+                long seq = ByteBuffer.wrap(kv.key.get()).getLong();
+                if (seq == open.seq) {
+                    continue;
+                }
+                Batch b = Batch.decode(seq, kv.value);
+                if (b.maxTs < horizon && (seq < marker || b.sums.isEmpty())) {
+                    expired.add(kv.key);
+                    forgotten += b.idCount;
+                }
+            }
+        }
+        if (!expired.isEmpty()) {
+            expired.forEach(store::delete);
+            // the open batch is in the store as soon as it holds an id, so this keeps its ids too
+            IdSet kept = new IdSet(seen.size() - forgotten);
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    if (!kv.key.equals(MARKER)) {
+                        Batch.decode(ByteBuffer.wrap(kv.key.get()).getLong(), kv.value).idsInto(kept);
+                    }
+                }
+            }
+            seen = kept;
+        }
+        return forgotten;
+    }
+
+    private void roll() {
+        if (!open.sums.isEmpty()) {
+            unforwarded.add(open);
+        }
+        open = new Batch(open.seq + 1);
+    }
+
+    private static Bytes key(long seq) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(seq).array());
+    }
+}
