@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * stage what the event contributes.
  *
  * <p>Ids and the sums of flow events (trucks, trade, hub) per (year, target, month) are kept in the task's
- * {@link Journal}: one logged, cached store written once per event into the cache and once per batch of ids to the
- * changelog. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
+ * {@link Journal}: on the heap per event, in a logged store once per batch of ids and before every commit. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
  * interval instead of one per event; under exactly-once the journal, the forwarded sums and the input offsets
  * commit together. Reports go through one by one: their upsert needs each report's own reported_at.
  */
@@ -65,6 +64,8 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
         this.journal = new Journal(store);
+        CommitHook hook = context.getStateStore(Topics.commitHook(stream));
+        hook.beforeCommit(journal::persist);
         long t0 = System.nanoTime();
         journal.open();
         if (journal.size() > 0) {
@@ -101,9 +102,9 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         }
         if (stream.isFlow()) {
             accumulate(e, year, record.timestamp());
-            journal.write();
+            journal.accepted();
         } else {
-            journal.write();
+            journal.accepted();
             KpiInput in = KpiInput.newBuilder().setYear(year.year()).setTargetId(e.subject())
                     .setMonth(e.period().getMonthValue()).setReport(true)
                     .setAmount(e.measures().values().iterator().next().toPlainString()).setCount(1)

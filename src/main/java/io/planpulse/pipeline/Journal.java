@@ -17,21 +17,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The durable memory of one intake task: which ids it has seen, and what the flow events it accepted add to each
  * (year, target, month) until that is handed to the KPI stage.
  *
- * <p>Both live in one logged, cached key-value store as <em>batches</em>: a batch holds up to {@link #BATCH_IDS} ids
- * with their times and the sums of the events behind them; key = the batch's sequence number (8 bytes, big-endian).
- * Every accepted event rewrites its open batch in the store cache, so the cache flush that precedes each commit
- * writes one changelog record per batch, not one per event, and under exactly-once the batches commit with the
- * input offsets and with whatever was forwarded. A marker (key {@code 0x00}) holds the first batch whose sums have
- * not been forwarded: {@link #drain()} returns the sums of all later batches and moves the marker past them, in the
- * same transaction as the caller's forward.
+ * <p>Both live in one logged key-value store as <em>batches</em>: a batch holds up to {@link #BATCH_IDS} ids with
+ * their times and the sums of the events behind them; key = the batch's sequence number (8 bytes, big-endian). An
+ * event only touches the heap: the {@link IdSet} that answers "seen?", and the open batch. The open batch is written
+ * when it is full and just before every commit of the task ({@link #persist()}, run by a {@link CommitHook}), so the
+ * changelog gets one record per batch per commit instead of one per event, and under exactly-once the batches commit
+ * with the input offsets and with whatever was forwarded. A marker (key {@code 0x00}) holds the first batch whose
+ * sums have not been forwarded: {@link #drain()} returns the sums of all later batches and moves the marker past
+ * them, in the same transaction as the caller's forward.
  *
- * <p>On the heap, an {@link IdSet} answers "seen?" without touching the store; {@link #open()} rebuilds it (and the
- * unforwarded sums) from the store when the task starts, after Kafka Streams has restored the store from its
- * changelog. Ids are forgotten a batch at a time, when the batch's newest id is older than the retention.
+ * <p>{@link #open()} rebuilds the id set and the unforwarded sums from the store when the task starts, after Kafka
+ * Streams has restored the store from its changelog. Ids are forgotten a batch at a time, when the batch's newest id
+ * is older than the retention.
  */
 final class Journal {
-    static final int BATCH_IDS = 64;
-    static final int BATCH_ID_BYTES = 4096;
+    static final int BATCH_IDS = 256;
+    static final int BATCH_ID_BYTES = 16 * 1024;
     private static final byte VERSION = 1;
     private static final Bytes MARKER = Bytes.wrap(new byte[] {0});
 
@@ -69,6 +70,8 @@ final class Journal {
         int idCount;
         long minTs = Long.MAX_VALUE;
         long maxTs = Long.MIN_VALUE;
+        /** Holds ids not yet written to the store. */
+        boolean dirty;
         final Map<String, Sum> sums = new LinkedHashMap<>();
 
         Batch(long seq) {
@@ -85,6 +88,7 @@ final class Journal {
             System.arraycopy(id, 0, ids, idBytes, id.length);
             idBytes += id.length;
             idCount++;
+            dirty = true;
             minTs = Math.min(minTs, ts);
             maxTs = Math.max(maxTs, ts);
         }
@@ -205,13 +209,32 @@ final class Journal {
         return seen.size();
     }
 
-    /** Records the id at {@code ts}; false if it was seen before (a duplicate, which changes nothing). */
+    /**
+     * Records the id at {@code ts}; false if it was seen before (a duplicate, which changes nothing). Call
+     * {@link #add} for the event's sums, then {@link #accepted()}.
+     */
     boolean accept(byte[] id, long ts) {
         if (!seen.add(id)) {
             return false;
         }
         open.addId(id, ts);
         return true;
+    }
+
+    /** Ends an accepted event: a full batch is written and a new one opened. */
+    void accepted() {
+        if (open.full()) {
+            persist();
+            roll();
+        }
+    }
+
+    /** Writes the open batch if it holds unwritten ids; runs before every commit of the task. */
+    void persist() {
+        if (open.dirty) {
+            store.put(key(open.seq), open.encode());
+            open.dirty = false;
+        }
     }
 
     /** Adds a flow event's contribution to (year, target, month) in the open batch. */
@@ -223,14 +246,6 @@ final class Journal {
             open.sums.put(key, s);
         }
         s.add(amount, 1, at);
-    }
-
-    /** Writes the open batch (into the store cache); called once per accepted event, after its sums. */
-    void write() {
-        store.put(key(open.seq), open.encode());
-        if (open.full()) {
-            roll();
-        }
     }
 
     /** The sums of every unforwarded batch, merged by (year, target, month); the marker moves past them. */
@@ -249,6 +264,7 @@ final class Journal {
         }
         unforwarded.clear();
         if (open.idCount > 0) {
+            persist();
             open = new Batch(open.seq + 1);
         }
         marker = open.seq;
@@ -261,6 +277,7 @@ final class Journal {
      * returns how many ids that forgot.
      */
     int purge(long horizon) {
+        persist();
         List<Bytes> expired = new ArrayList<>();
         int forgotten = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
@@ -282,7 +299,7 @@ final class Journal {
         }
         if (!expired.isEmpty()) {
             expired.forEach(store::delete);
-            // the open batch is in the store as soon as it holds an id, so this keeps its ids too
+            // the open batch was just persisted, so this keeps its ids too
             IdSet kept = new IdSet(seen.size() - forgotten);
             try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
                 while (it.hasNext()) {

@@ -68,13 +68,15 @@ public final class PlanpulseTopology {
         // own single-partition repartition topic into the KPI stage.
         KStream<String, KpiInput> kpiInput = null;
         for (Stream s : Stream.values()) {
-            // Ids and pending sums, in batches: cached, so the changelog gets one record per batch per commit.
+            // Ids and pending sums, in batches written when full and before each commit (by the hook): uncached, so
+            // what the hook writes reaches the changelog in the commit it precedes.
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.journalStore(s)),
-                    Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+                    Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+            builder.addStateStore(CommitHook.builder(Topics.commitHook(s)));
             Map<String, KStream<String, Routed>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
                     .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.flushInterval()),
-                            Named.as(Topics.intakeName(s)), Topics.journalStore(s))
+                            Named.as(Topics.intakeName(s)), Topics.journalStore(s), Topics.commitHook(s))
                     .split(Named.as("route-" + s.type() + "-"))
                     .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
                     .defaultBranch(Branched.as("kpi-input"));

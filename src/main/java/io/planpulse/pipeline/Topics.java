@@ -60,6 +60,11 @@ public final class Topics {
         return "planpulse-journal-" + s.type().replace('_', '-');
     }
 
+    /** Per intake task: runs the journal's write before every commit (see CommitHook). */
+    public static String commitHook(Stream s) {
+        return "planpulse-commit-hook-" + s.type().replace('_', '-');
+    }
+
     /** The repartition name of one stream's way into the KPI stage (topic: APP_ID-NAME-repartition). */
     public static String kpiInputRepartition(Stream s) {
         return KPI_INPUT_REPARTITION + "-" + s.type().replace('_', '-');
