@@ -90,6 +90,9 @@ public final class Bench implements Callable<Integer> {
             + "same guarantee under throw-away application ids at least this long and until the JIT is quiet, so the "
             + "timed run measures code compiled for it (default ${DEFAULT-VALUE}; 0 = no warm-up).")
     int warmupSeconds = 10;
+    @Option(names = "--instances", description = "Kafka Streams clients of the application in the timed runs "
+            + "(default ${DEFAULT-VALUE}); each has --threads stream threads.")
+    int instances = 1;
     @Option(names = "--commit-interval-ms", description = "commit.interval.ms of every Streams run, both guarantees "
             + "(default ${DEFAULT-VALUE}, as planpulse runs).")
     int commitIntervalMs = 100;
@@ -104,6 +107,10 @@ public final class Bench implements Callable<Integer> {
 
     private final Map<String, Object> results = new LinkedHashMap<>();
     private long peakHeap;
+    private long peakLiveHeap;
+    private final java.util.Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+            .collect(java.util.stream.Collectors.toSet());
 
     @Override
     public Integer call() throws Exception {
@@ -151,6 +158,9 @@ public final class Bench implements Callable<Integer> {
                     "pipeline_eos_vs_bare_eos", pipeline.get(EOS) / bare.get(EOS)));
             heapWatch.interrupt();
             results.put("peak_heap_mb", peakHeap / (1024 * 1024));
+            synchronized (this) {
+                results.put("peak_heap_after_gc_mb", peakLiveHeap / (1024 * 1024));
+            }
             results.put("settings", settings(produceSecs));
             printTable();
             if (json != null) {
@@ -171,8 +181,30 @@ public final class Bench implements Callable<Integer> {
         results.put(key, value);
     }
 
-    /** Samples the heap every 100 ms (the embedded broker shares it: the figure is an upper bound for planpulse). */
+    /**
+     * Samples the used heap every 100 ms, garbage included, and records the heap left after each collection (the
+     * live set, an upper bound of what the runs need). The embedded broker shares the heap: both figures are upper
+     * bounds for planpulse.
+     */
     private Thread heapWatcher() {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((n, h) -> {
+                    if (n.getUserData() instanceof javax.management.openmbean.CompositeData cd) {
+                        var info = com.sun.management.GarbageCollectionNotificationInfo.from(cd);
+                        long live = 0;
+                        for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                            if (heapPools.contains(e.getKey())) {
+                                live += e.getValue().getUsed();
+                            }
+                        }
+                        synchronized (this) {
+                            peakLiveHeap = Math.max(peakLiveHeap, live);
+                        }
+                    }
+                }, null, null);
+            }
+        }
         Thread t = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 long used = 0;
@@ -353,20 +385,28 @@ public final class Bench implements Callable<Integer> {
             warmUp(clients, guarantee, topology, work);
         }
         String appId = "bench-" + UUID.randomUUID();
-        Properties p = streamsProps(clients, appId, guarantee, work);
-        try (KafkaStreams streams = new KafkaStreams(topology.get(), p); Admin admin = Admin.create(clients)) {
+        List<KafkaStreams> group = new ArrayList<>();
+        try (Admin admin = Admin.create(clients)) {
             Map<TopicPartition, Long> end = endOffsets(admin);
             long t0 = System.nanoTime();
-            streams.start();
+            // --instances clients of one application (as separate processes would be), each with its own state dir
+            for (int i = 0; i < instances; i++) {
+                Properties p = streamsProps(clients, appId, guarantee, work);
+                p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(appId + "-" + i).toString());
+                KafkaStreams streams = new KafkaStreams(topology.get(), p);
+                group.add(streams);
+                streams.start();
+            }
             while (!PipelineApp.committedThrough(admin, appId, end)) {
-                if (streams.state() == KafkaStreams.State.ERROR) {
+                if (group.stream().anyMatch(k -> k.state() == KafkaStreams.State.ERROR)) {
                     throw new IllegalStateException("streams failed during the " + guarantee + " run");
                 }
                 Thread.sleep(50);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            streams.close(Duration.ofSeconds(30));
             return events / secs;
+        } finally {
+            group.forEach(k -> k.close(Duration.ofSeconds(30)));
         }
     }
 
@@ -492,6 +532,7 @@ public final class Bench implements Callable<Integer> {
         s.put("partitions", partitions);
         s.put("warmup_seconds", warmupSeconds);
         s.put("num_stream_threads", threads);
+        s.put("instances", instances);
         s.put("mix", "25% truck_departure, 45% trade_declaration, 30% hub_throughput (simulator proportions)");
         s.put("produce_seconds", produceSecs);
         s.put("commit_interval_ms", commitIntervalMs);
@@ -521,7 +562,9 @@ public final class Bench implements Callable<Integer> {
         }
         System.out.printf("freshness at %s events/s (%s): p50 %s ms, p99 %s ms, max %s ms%n", fresh.get("rate_eps"), EOS,
                 fresh.get("p50"), fresh.get("p99"), fresh.get("max"));
-        System.out.printf("peak heap (broker included): %d MB%n", results.get("peak_heap_mb"));
+        System.out.printf("heap (broker included): peak used %d MB, peak after GC %d MB, max %d MB%n",
+                results.get("peak_heap_mb"), results.get("peak_heap_after_gc_mb"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
     }
 
 }

@@ -15,7 +15,7 @@ class BenchSmokeIT {
     void shouldPrintTheTableAndWriteTheJsonOfTheContract(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--freshness-seconds", "2", "--rate", "200",
+                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--warmup-seconds", "0", "--freshness-seconds", "2", "--rate", "200",
                 "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
         String table = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -34,5 +34,7 @@ class BenchSmokeIT {
         assertThat(r.get("freshness_ms").get("rate_eps").asInt()).isEqualTo(200);
         assertThat(r.get("settings").get("events").asLong()).isEqualTo(3000);
         assertThat(r.get("settings").get("kafka").asText()).isEqualTo("4.3.1");
+        assertThat(r.get("raw_consumer_passes_eps")).hasSize(3);
+        assertThat(r.get("peak_heap_after_gc_mb").asLong()).isPositive();
     }
 }
