@@ -80,8 +80,9 @@ public final class Bench implements Callable<Integer> {
     int rate = 5_000;
     @Option(names = "--freshness-seconds", description = "Length of the freshness run (default ${DEFAULT-VALUE}).")
     int freshnessSeconds = 30;
-    @Option(names = "--threads", description = "num.stream.threads of the Streams runs (default ${DEFAULT-VALUE}).")
-    int threads = 1;
+    @Option(names = "--threads", description = "num.stream.threads of each Streams client in the timed runs "
+            + "(default: the number of CPUs, ${DEFAULT-VALUE} here).")
+    int threads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--runs", split = ",", description = "Runs to make (default: all): raw, bare-alos, pipeline-alos, "
             + "bare-eos, pipeline-eos, freshness. The table and JSON need all of them.")
     java.util.Set<String> runs = new java.util.LinkedHashSet<>(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
