@@ -6,11 +6,9 @@ import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.plan.Stream;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.avro.AvroRuntimeException;
@@ -26,7 +24,6 @@ public final class EventDecoder {
     public static final int MAX_RECORD_BYTES = 64 * 1024;
     static final int MAX_STRING = 256;
     private static final Pattern PERIOD = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
-    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
 
     private EventDecoder() {
     }
@@ -72,15 +69,16 @@ public final class EventDecoder {
         }
     }
 
+    private static final String[] TRUCK_MEASURES = {"cargo_value_cny", "cargo_weight_t"};
+    private static final String[] TRADE_MEASURES = {"value_cny"};
+    private static final String[] HUB_MEASURES = {"tonnes"};
+
     private static InputEvent truck(TruckDeparture e) throws Rejection {
-        Map<String, BigDecimal> m = new LinkedHashMap<>();
-        m.put("count", BigDecimal.ONE);
-        m.put("cargo_value_cny", amount("cargo_value_cny", e.getCargoValueCny()));
-        m.put("cargo_weight_t", amount("cargo_weight_t", e.getCargoWeightT()));
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("route_id", required("route_id", e.getRouteId()));
-        f.put("destination_country", country("destination_country", e.getDestinationCountry()));
-        f.put("exit_port", required("exit_port", e.getExitPort()));
+        Measures m = new Measures(TRUCK_MEASURES, new double[] {
+            checked("cargo_value_cny", e.getCargoValueCny()), checked("cargo_weight_t", e.getCargoWeightT())});
+        Map<String, String> f = Map.of("route_id", required("route_id", e.getRouteId()),
+                "destination_country", country("destination_country", e.getDestinationCountry()),
+                "exit_port", required("exit_port", e.getExitPort()));
         return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", e.getDepartureId()),
                 time("departed_at", e.getDepartedAt()), null, null, m, f, null);
     }
@@ -90,21 +88,15 @@ public final class EventDecoder {
         if (!direction.equals("import") && !direction.equals("export")) {
             throw new Rejection(Rejection.INVALID_VALUE, "direction must be import or export, not '" + direction + "'");
         }
-        Map<String, BigDecimal> m = new LinkedHashMap<>();
-        m.put("count", BigDecimal.ONE);
-        m.put("value_cny", amount("value_cny", e.getValueCny()));
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("direction", direction);
-        f.put("channel", required("channel", e.getChannel()));
-        f.put("partner_country", country("partner_country", e.getPartnerCountry()));
+        Measures m = new Measures(TRADE_MEASURES, new double[] {checked("value_cny", e.getValueCny())});
+        Map<String, String> f = Map.of("direction", direction, "channel", required("channel", e.getChannel()),
+                "partner_country", country("partner_country", e.getPartnerCountry()));
         return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", e.getDeclarationId()),
                 time("declared_at", e.getDeclaredAt()), null, null, m, f, null);
     }
 
     private static InputEvent hub(HubThroughput e) throws Rejection {
-        Map<String, BigDecimal> m = new LinkedHashMap<>();
-        m.put("count", BigDecimal.ONE);
-        m.put("tonnes", amount("tonnes", e.getTonnes()));
+        Measures m = new Measures(HUB_MEASURES, new double[] {checked("tonnes", e.getTonnes())});
         Map<String, String> f = Map.of("terminal", required("terminal", e.getTerminal()));
         return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", e.getRecordId()),
                 time("measured_at", e.getMeasuredAt()), null, null, m, f, null);
@@ -114,14 +106,14 @@ public final class EventDecoder {
         String id = required("report_id", e.getReportId());
         String project = required("project_id", e.getProjectId());
         YearMonth period = period(e.getPeriod());
-        BigDecimal amount = amount("investment_cny", e.getInvestmentCny());
+        double amount = checked("investment_cny", e.getInvestmentCny());
         if (e.getProgressPct() != null && !(e.getProgressPct() >= 0 && e.getProgressPct() <= 100)) {
             throw new Rejection(Rejection.INVALID_VALUE, "progress_pct must be between 0 and 100, not " + e.getProgressPct());
         }
         if (e.getMilestone() != null && e.getMilestone().length() > 4 * MAX_STRING) {
             throw new Rejection(Rejection.INVALID_VALUE, "milestone longer than " + 4 * MAX_STRING + " characters");
         }
-        return new InputEvent(Stream.PROJECT_PROGRESS, id, null, period, project, Map.of("investment_cny", amount),
+        return new InputEvent(Stream.PROJECT_PROGRESS, id, null, period, project, Measures.of("investment_cny", amount),
                 Map.of(), time("reported_at", e.getReportedAt()));
     }
 
@@ -135,7 +127,7 @@ public final class EventDecoder {
         }
         // Growth rates may be negative: an indicator value is not an amount.
         return new InputEvent(Stream.INDICATOR_REPORT, id, null, period, indicator,
-                Map.of("value", new BigDecimal(Double.toString(v))), Map.of(), time("reported_at", e.getReportedAt()));
+                Measures.of("value", v), Map.of(), time("reported_at", e.getReportedAt()));
     }
 
     static String required(String field, String v) throws Rejection {
@@ -150,20 +142,30 @@ public final class EventDecoder {
 
     private static String country(String field, String v) throws Rejection {
         required(field, v);
-        if (!COUNTRY.matcher(v).matches()) {
+        if (!isCountryCode(v)) {
             throw new Rejection(Rejection.INVALID_VALUE, field + " must be an ISO 3166 alpha-2 code, not '" + v + "'");
         }
         return v;
     }
 
-    static BigDecimal amount(String field, double v) throws Rejection {
+    /** Two ASCII letters (what the pattern [A-Za-z]{2} said, without a regex per event). */
+    private static boolean isCountryCode(String v) {
+        return v.length() == 2 && isAsciiLetter(v.charAt(0)) && isAsciiLetter(v.charAt(1));
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** A finite, non-negative amount (its exact decimal is made when a target uses it: see Measures). */
+    static double checked(String field, double v) throws Rejection {
         if (!Double.isFinite(v)) {
             throw new Rejection(Rejection.INVALID_VALUE, field + " is not a finite number: " + v);
         }
         if (v < 0) {
             throw new Rejection(Rejection.NEGATIVE_AMOUNT, field + " is negative: " + v);
         }
-        return new BigDecimal(Double.toString(v));
+        return v;
     }
 
     private static Instant time(String field, Instant t) throws Rejection {

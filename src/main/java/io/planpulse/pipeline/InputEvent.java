@@ -1,7 +1,6 @@
 package io.planpulse.pipeline;
 
 import io.planpulse.plan.Stream;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.Map;
@@ -17,5 +16,5 @@ import java.util.Map;
  * @param reportedAt issue time (reports) or null
  */
 public record InputEvent(Stream stream, String id, Instant time, YearMonth period, String subject,
-                         Map<String, BigDecimal> measures, Map<String, String> fields, Instant reportedAt) {
+                         Measures measures, Map<String, String> fields, Instant reportedAt) {
 }

@@ -107,7 +107,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
             journal.accepted();
             KpiInput in = KpiInput.newBuilder().setYear(year.year()).setTargetId(e.subject())
                     .setMonth(e.period().getMonthValue()).setReport(true)
-                    .setAmount(e.measures().values().iterator().next().toPlainString()).setCount(1)
+                    .setAmount(e.measures().first().toPlainString()).setCount(1)
                     .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
                     .setLastEventAt(record.timestamp()).build();
             context.forward(new Record<>(year.year() + "/" + e.subject() + "/" + e.period(),
