@@ -563,8 +563,8 @@ public final class Bench implements Callable<Integer> {
         }
         System.out.printf("freshness at %s events/s (%s): p50 %s ms, p99 %s ms, max %s ms%n", fresh.get("rate_eps"), EOS,
                 fresh.get("p50"), fresh.get("p99"), fresh.get("max"));
-        System.out.printf("heap (broker included): peak used %d MB, peak after GC %d MB, max %d MB%n",
-                results.get("peak_heap_mb"), results.get("peak_heap_after_gc_mb"),
+        System.out.printf("heap (%s): peak used %d MB, peak after GC %d MB, max %d MB%n",
+                bootstrap == null ? "embedded broker included" : "bench process", results.get("peak_heap_mb"), results.get("peak_heap_after_gc_mb"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
     }
 
