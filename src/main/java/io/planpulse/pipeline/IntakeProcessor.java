@@ -64,10 +64,10 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
         this.journal = new Journal(store);
-        CommitHook hook = context.getStateStore(Topics.commitHook(stream));
-        hook.beforeCommit(journal::persist);
         long t0 = System.nanoTime();
         journal.open();
+        CommitHook hook = context.getStateStore(Topics.commitHook(stream));
+        hook.beforeCommit(journal::persist);
         if (journal.size() > 0) {
             LOG.info("{} task {}: {} ids remembered, journal read in {} ms", stream.type(), context.taskId(),
                     journal.size(), (System.nanoTime() - t0) / 1_000_000);
@@ -114,6 +114,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
                     new Routed(Topics.KPI_INPUT_REPARTITION, in), record.timestamp()));
         }
     }
+
     /** The plan year the event belongs to, or the reason it belongs to none. */
     private PlanCatalog.YearPlan planFor(InputEvent e) throws Rejection {
         PlanCatalog.YearPlan year;
