@@ -154,6 +154,11 @@ def overview():
     return b
 
 
+def on_plan(selector):
+    """The amount due by now (序时进度): the annual target times the share of the year elapsed."""
+    return f"planpulse_kpi_target{{{selector}}} * on (year, indicator) planpulse_kpi_expected_ratio"
+
+
 def projects():
     b = Board("planpulse-projects", "Key projects · 重点项目",
               "Investment of the key projects against their schedule; lagging projects worst first; overdue reports.",
@@ -165,16 +170,14 @@ def projects():
                        ("social_key_projects_annual_investment", "Socially funded 社会投资类 (亿元)")]:
         b.panel("stat", title, [
             {"expr": f'planpulse_kpi_actual{{year="$year", indicator="{ind}"}}', "instant": True, "legendFormat": "actual"},
-            {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}} * on (year, indicator) planpulse_kpi_expected_ratio',
-             "instant": True, "legendFormat": "on plan"},
+            {"expr": on_plan(f'year="$year", indicator="{ind}"'), "instant": True, "legendFormat": "on plan"},
             {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}}', "instant": True, "legendFormat": "target"}],
             w=8, h=5, options={"colorMode": "value", "graphMode": "none", "textMode": "value_and_name",
                                "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
             field_config={"defaults": {"unit": "none", "decimals": 2}, "overrides": []})
     b.panel("timeseries", "Investment against schedule (亿元)", [
         {"expr": f'planpulse_kpi_actual{{year="$year", indicator=~"{rollups}"}}', "legendFormat": "{{indicator}} actual"},
-        {"expr": f'planpulse_kpi_target{{year="$year", indicator=~"{rollups}"}} * on (year, indicator) planpulse_kpi_expected_ratio',
-         "legendFormat": "{{indicator}} on plan"}], w=24, h=8, field_config={"defaults": {"unit": "none"}, "overrides": []})
+        {"expr": on_plan(f'year="$year", indicator=~"{rollups}"'), "legendFormat": "{{indicator}} on plan"}], w=24, h=8, field_config={"defaults": {"unit": "none"}, "overrides": []})
     sel = 'year="$year", category="investment_projects", indicator=~"kp_.*"'
     target_table(b, "Lagging projects, worst first 滞后项目", sel, h=12,
                  description="Projects ordered by gap (completion − 序时进度).")
@@ -197,8 +200,7 @@ def logistics():
     for ind, title in items:
         b.panel("timeseries", title, [
             {"expr": f'planpulse_kpi_actual{{year="$year", indicator="{ind}"}}', "legendFormat": "actual"},
-            {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}} * on (year, indicator) planpulse_kpi_expected_ratio',
-             "legendFormat": "on plan (序时进度)"},
+            {"expr": on_plan(f'year="$year", indicator="{ind}"'), "legendFormat": "on plan (序时进度)"},
             {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}}', "legendFormat": "annual target"}],
             w=12, h=8)
     b.panel("bargauge", "Completion 完成率", [

@@ -3,23 +3,17 @@ package io.planpulse.cli;
 import io.planpulse.pipeline.PlanPublisher;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.Plan;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 
@@ -55,26 +49,14 @@ public final class PlanLoad {
 
     /** The keys planpulse.plan holds now (a tombstone removes one). */
     static Set<String> currentKeys(Map<String, Object> clientConfig) {
-        Map<String, Object> c = new HashMap<>(clientConfig);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(Topics.PLAN).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        keys.remove(r.key());
-                    } else {
-                        keys.add(r.key());
-                    }
-                }
+        TopicAdmin.readAll(clientConfig, Topics.PLAN, new ByteArrayDeserializer(), r -> {
+            if (r.value() == null) {
+                keys.remove(r.key());
+            } else {
+                keys.add(r.key());
             }
-        }
+        });
         return keys;
     }
 }

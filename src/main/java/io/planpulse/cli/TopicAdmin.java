@@ -1,17 +1,29 @@
 package io.planpulse.cli;
 
 import io.planpulse.pipeline.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Creates the topics of planpulse that do not exist yet (the plan and KPI topics compacted). */
+/**
+ * Creates the topics of planpulse that do not exist yet (the plan and KPI topics compacted), and reads a topic
+ * through to its end.
+ */
 public final class TopicAdmin {
     private TopicAdmin() {
     }
@@ -42,6 +54,24 @@ public final class TopicAdmin {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /** Hands every committed record of {@code topic}, from its start to its end as of now, to {@code action}. */
+    public static <V> void readAll(Map<String, Object> clientConfig, String topic, Deserializer<V> values,
+                                   Consumer<ConsumerRecord<String, V>> action) {
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(action);
             }
         }
     }

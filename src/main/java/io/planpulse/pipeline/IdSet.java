@@ -42,20 +42,15 @@ final class IdSet {
             throw new IllegalArgumentException("id of " + len + " bytes");
         }
         int h = hash(id, off, len);
-        int mask = table.length - 1;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            long e = table[i];
-            if (e == 0) {
-                table[i] = ((long) h << 32) | (store(id, off, len) & 0xFFFFFFFFL);
-                if (++size * 2 > table.length) {
-                    grow();
-                }
-                return true;
-            }
-            if ((int) (e >>> 32) == h && equalsAt((int) e, id, off, len)) {
-                return false;
-            }
+        int i = slot(h, id, off, len);
+        if (table[i] != 0) {
+            return false;
         }
+        table[i] = ((long) h << 32) | (store(id, off, len) & 0xFFFFFFFFL);
+        if (++size * 2 > table.length) {
+            grow();
+        }
+        return true;
     }
 
     boolean add(byte[] id) {
@@ -63,22 +58,18 @@ final class IdSet {
     }
 
     boolean contains(byte[] id) {
-        int h = hash(id, 0, id.length);
+        return table[slot(hash(id, 0, id.length), id, 0, id.length)] != 0;
+    }
+
+    /** The slot that holds the id, or the empty slot where it would go. */
+    private int slot(int h, byte[] id, int off, int len) {
         int mask = table.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
             long e = table[i];
-            if (e == 0) {
-                return false;
-            }
-            if ((int) (e >>> 32) == h && equalsAt((int) e, id, 0, id.length)) {
-                return true;
+            if (e == 0 || ((int) (e >>> 32) == h && equalsAt((int) e, id, off, len))) {
+                return i;
             }
         }
-    }
-
-    /** Bytes held, approximately (arena plus table). */
-    long bytes() {
-        return (long) chunks.size() * CHUNK + 8L * table.length;
     }
 
     private int store(byte[] id, int off, int len) {

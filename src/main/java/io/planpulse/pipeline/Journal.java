@@ -52,6 +52,11 @@ final class Journal {
         }
 
         String key() {
+            return key(year, targetId, month);
+        }
+
+        /** The KPI stage's key of a (year, target, month): {@code year/target/month}. */
+        static String key(int year, String targetId, int month) {
             return year + "/" + targetId + "/" + month;
         }
 
@@ -175,33 +180,31 @@ final class Journal {
 
     /** Rebuilds the id set and the unforwarded sums from the store. */
     void open() {
+        byte[] m = store.get(MARKER);
+        marker = m == null ? 0 : ByteBuffer.wrap(m).getLong();
         unforwarded.clear();
-        marker = 0;
-        long maxSeq = 0;
-        int ids = 0;
-        List<Batch> batches = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                if (kv.key.equals(MARKER)) {
-                    marker = ByteBuffer.wrap(kv.value).getLong();
-                    continue;
-                }
-                long seq = ByteBuffer.wrap(kv.key.get()).getLong();
-                Batch b = Batch.decode(seq, kv.value);
-                batches.add(b);
-                ids += b.idCount;
-                maxSeq = Math.max(maxSeq, seq);
-            }
-        }
-        seen = new IdSet(ids);
-        for (Batch b : batches) {
+        seen = new IdSet();
+        long[] maxSeq = {0};
+        forEachBatch(b -> {
             b.idsInto(seen);
             if (b.seq >= marker && !b.sums.isEmpty()) {
                 unforwarded.add(b);
             }
+            maxSeq[0] = Math.max(maxSeq[0], b.seq);
+        });
+        open = new Batch(Math.max(maxSeq[0], marker) + 1);
+    }
+
+    /** Every batch in the store, in sequence order (the marker left out). */
+    private void forEachBatch(java.util.function.Consumer<Batch> action) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (!kv.key.equals(MARKER)) {
+                    action.accept(Batch.decode(ByteBuffer.wrap(kv.key.get()).getLong(), kv.value));
+                }
+            }
         }
-        open = new Batch(Math.max(maxSeq, marker) + 1);
     }
 
     /** Ids remembered. */
@@ -239,7 +242,7 @@ final class Journal {
 
     /** Adds a flow event's contribution to (year, target, month) in the open batch. */
     void add(int year, String targetId, int month, BigDecimal amount, long at) {
-        String key = year + "/" + targetId + "/" + month;
+        String key = Sum.key(year, targetId, month);
         Sum s = open.sums.get(key);
         if (s == null) {
             s = new Sum(year, targetId, month);
@@ -279,39 +282,21 @@ final class Journal {
     int purge(long horizon) {
         persist();
         List<Bytes> expired = new ArrayList<>();
-        int forgotten = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                if (kv.key.equals(MARKER)) {
-                    continue;
-                }
-                long seq = ByteBuffer.wrap(kv.key.get()).getLong();
-                if (seq == open.seq) {
-                    continue;
-                }
-                Batch b = Batch.decode(seq, kv.value);
-                if (b.maxTs < horizon && (seq < marker || b.sums.isEmpty())) {
-                    expired.add(kv.key);
-                    forgotten += b.idCount;
-                }
+        int[] forgotten = {0};
+        forEachBatch(b -> {
+            if (b.seq != open.seq && b.maxTs < horizon && (b.seq < marker || b.sums.isEmpty())) {
+                expired.add(key(b.seq));
+                forgotten[0] += b.idCount;
             }
-        }
+        });
         if (!expired.isEmpty()) {
             expired.forEach(store::delete);
             // the open batch was just persisted, so this keeps its ids too
-            IdSet kept = new IdSet(seen.size() - forgotten);
-            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-                while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> kv = it.next();
-                    if (!kv.key.equals(MARKER)) {
-                        Batch.decode(ByteBuffer.wrap(kv.key.get()).getLong(), kv.value).idsInto(kept);
-                    }
-                }
-            }
+            IdSet kept = new IdSet(seen.size() - forgotten[0]);
+            forEachBatch(b -> b.idsInto(kept));
             seen = kept;
         }
-        return forgotten;
+        return forgotten[0];
     }
 
     private void roll() {

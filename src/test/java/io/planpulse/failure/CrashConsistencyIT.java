@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.planpulse.avro.RejectedRecord;
 import io.planpulse.cli.Progress;
+import io.planpulse.cli.TopicAdmin;
 import io.planpulse.cli.Replay;
 import io.planpulse.pipeline.Topics;
 import java.io.PrintStream;
@@ -28,11 +28,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,27 +189,15 @@ class CrashConsistencyIT {
                         .isEqualTo(p.getValue().divide(new BigDecimal("1E+8")).doubleValue());
             }
         });
-        Map<String, Object> c = new HashMap<>();
-        c.put("bootstrap.servers", bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Set<String> positions = new HashSet<>();
-        long total = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(Topics.REJECTED).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    RejectedRecord rr = Topics.REJECTED_RECORD.decode(r.value());
-                    assertThat(rr.getReason()).isEqualTo("negative_amount");
-                    positions.add(rr.getTopic() + "/" + rr.getPartition() + "/" + rr.getOffset());
-                    total++;
-                }
-            }
-        }
-        assertThat(total).as("rejected records").isEqualTo(e.bad());
+        long[] total = {0};
+        TopicAdmin.readAll(Map.of("bootstrap.servers", bootstrap), Topics.REJECTED,
+                Topics.REJECTED_RECORD.serde().deserializer(), r -> {
+                    assertThat(r.value().getReason()).isEqualTo("negative_amount");
+                    positions.add(r.value().getTopic() + "/" + r.value().getPartition() + "/" + r.value().getOffset());
+                    total[0]++;
+                });
+        assertThat(total[0]).as("rejected records").isEqualTo(e.bad());
         assertThat(positions).as("each bad record once").hasSize(e.bad());
     }
 
