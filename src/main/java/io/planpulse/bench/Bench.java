@@ -91,6 +91,9 @@ public final class Bench implements Callable<Integer> {
             + "same guarantee under throw-away application ids at least this long and until the JIT is quiet, so the "
             + "timed run measures code compiled for it (default ${DEFAULT-VALUE}; 0 = no warm-up).")
     int warmupSeconds = 10;
+    @Option(names = "--passes", description = "Timed passes of each Streams run, after its warm-up; the median "
+            + "counts and every pass is kept in the JSON (default ${DEFAULT-VALUE}).")
+    int passes = 3;
     @Option(names = "--instances", description = "Kafka Streams clients of the application in the timed runs "
             + "(default ${DEFAULT-VALUE}); each has --threads stream threads.")
     int instances = 1;
@@ -99,7 +102,10 @@ public final class Bench implements Callable<Integer> {
     int commitIntervalMs = 100;
     @Option(names = "--compression", description = "compression.type of the Streams runs' producers "
             + "(default ${DEFAULT-VALUE}).")
-    String compression = "lz4";
+    String compression = "none";
+    @Option(names = "--trace", description = "Print, for each timed pass: both threads' progress every 250 ms, CPU "
+            + "per event by thread group and, with the embedded broker, its requests by type.")
+    boolean trace;
     @Option(names = "--json", description = "Write the results here.")
     Path json;
     @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker "
@@ -133,30 +139,33 @@ public final class Bench implements Callable<Integer> {
 
             double raw = runs.contains("raw") ? rawLimit(clients) : Double.NaN;
             result("raw_consumer_eps", raw);
-            Map<String, Double> bare = new LinkedHashMap<>();
-            Map<String, Double> pipeline = new LinkedHashMap<>();
+            Map<String, Timed> bare = new LinkedHashMap<>();
+            Map<String, Timed> pipeline = new LinkedHashMap<>();
             for (String guarantee : List.of(ALOS, EOS)) {
                 String g = guarantee.equals(EOS) ? "eos" : "alos";
                 if (runs.contains("bare-" + g)) {
                     bare.put(guarantee, streamsRun(clients, guarantee, this::bareCount, work));
-                    System.err.printf("bare count %s: %,.0f events/s%n", guarantee, bare.get(guarantee));
+                    report("bare count " + guarantee, bare.get(guarantee));
                 }
                 if (runs.contains("pipeline-" + g)) {
                     pipeline.put(guarantee, streamsRun(clients, guarantee, () -> pipelineTopology(asOf), work));
-                    System.err.printf("pipeline %s: %,.0f events/s%n", guarantee, pipeline.get(guarantee));
+                    report("pipeline " + guarantee, pipeline.get(guarantee));
                 }
             }
             if (runs.size() < 6) {
                 return 0;
             }
-            results.put("bare_count_eps", bare);
-            results.put("pipeline_eps", pipeline);
+            results.put("bare_count_eps", rates(bare));
+            results.put("pipeline_eps", rates(pipeline));
+            results.put("bare_count_runs", runsJson(bare));
+            results.put("pipeline_runs", runsJson(pipeline));
             results.put("freshness_ms", freshness(clients, plan, asOf, work));
             results.put("ratios", Map.of(
-                    "pipeline_eos_vs_raw", pipeline.get(EOS) / raw,
-                    "pipeline_alos_vs_raw", pipeline.get(ALOS) / raw,
-                    "bare_eos_vs_raw", bare.get(EOS) / raw,
-                    "pipeline_eos_vs_bare_eos", pipeline.get(EOS) / bare.get(EOS)));
+                    "pipeline_eos_vs_raw", pipeline.get(EOS).eps() / raw,
+                    "pipeline_alos_vs_raw", pipeline.get(ALOS).eps() / raw,
+                    "bare_eos_vs_raw", bare.get(EOS).eps() / raw,
+                    "pipeline_eos_vs_bare_eos", pipeline.get(EOS).eps() / bare.get(EOS).eps(),
+                    "pipeline_alos_vs_bare_alos", pipeline.get(ALOS).eps() / bare.get(ALOS).eps()));
             heapWatch.interrupt();
             results.put("peak_heap_mb", peakHeap / (1024 * 1024));
             synchronized (this) {
@@ -176,6 +185,24 @@ public final class Bench implements Callable<Integer> {
             io.planpulse.Planpulse.deleteTree(work);
         }
         return 0;
+    }
+
+    private static void report(String what, Timed t) {
+        System.err.printf("%s: %,.0f events/s processing (%,.0f from start(), start-up %.1f s); CPU per event: "
+                + "%.2f us process, %.2f us Streams threads%n", what, t.eps(), t.wallEps(), t.startupSeconds(),
+                t.cpuUsPerEvent(), t.streamCpuUsPerEvent());
+    }
+
+    private static Map<String, Double> rates(Map<String, Timed> runs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        runs.forEach((g, t) -> out.put(g, t.eps()));
+        return out;
+    }
+
+    private static Map<String, Object> runsJson(Map<String, Timed> runs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        runs.forEach((g, t) -> out.put(g, t.json()));
+        return out;
     }
 
     private void result(String key, Object value) {
@@ -288,10 +315,15 @@ public final class Bench implements Callable<Integer> {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            long t0 = System.nanoTime();
+            // timed from the first record received, as the Streams runs are from their first record processed
+            long t0 = 0;
             long seen = 0;
             while (seen < events) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                var batch = consumer.poll(Duration.ofMillis(500));
+                if (seen == 0 && !batch.isEmpty()) {
+                    t0 = System.nanoTime();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
                     EventDecoder.decode(streamOf.get(r.topic()), r.value());
                     seen++;
                 }
@@ -322,18 +354,20 @@ public final class Bench implements Callable<Integer> {
     }
 
     /**
-     * The raw consumer's rate: one untimed pass (JIT), then the median of three timed passes; every pass is kept in
+     * The raw consumer's rate: two untimed passes (JIT), then the fastest of three timed passes; every pass is kept in
      * the JSON.
      */
     private double rawLimit(Map<String, Object> clients) throws Rejection {
+        // two untimed passes for the JIT; then the fastest of three timed passes is the limit (the conservative
+        // choice for the ratios: a slow pass would flatter them)
+        rawConsumer(clients);
         rawConsumer(clients);
         List<Double> passes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             passes.add(rawConsumer(clients));
         }
         results.put("raw_consumer_passes_eps", List.copyOf(passes));
-        Collections.sort(passes);
-        return passes.get(1);
+        return Collections.max(passes);
     }
 
     /**
@@ -379,52 +413,202 @@ public final class Bench implements Callable<Integer> {
                 quiet ? "quiet" : "still compiling (60 s limit)");
     }
 
-    /** Runs a topology over the input from the start; events/s from start until every input offset is committed. */
-    private double streamsRun(Map<String, Object> clients, String guarantee, Supplier<Topology> topology, Path work)
+    /** One timed Streams run: the processing rate, the rate from {@code start()}, and the start-up time. */
+    record Timed(double eps, double wallEps, double startupSeconds, double cpuUsPerEvent, double streamCpuUsPerEvent,
+                 List<Timed> passes) {
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (!passes.isEmpty()) {
+                m.put("passes_eps", passes.stream().map(Timed::eps).toList());
+            }
+            m.put("eps", eps);
+            m.put("wall_eps", wallEps);
+            m.put("startup_s", startupSeconds);
+            m.put("process_cpu_us_per_event", cpuUsPerEvent);
+            m.put("stream_threads_cpu_us_per_event", streamCpuUsPerEvent);
+            return m;
+        }
+    }
+
+    private static Map<String, Double> requestCounts() {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try {
+            javax.management.MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+            for (javax.management.ObjectName n : mbs.queryNames(new javax.management.ObjectName(
+                    "kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+                out.merge("count " + n.getKeyProperty("request"), ((Number) mbs.getAttribute(n, "Count")).doubleValue(), Double::sum);
+            }
+            for (String t : List.of("LocalTimeMs", "TotalTimeMs")) {
+                for (javax.management.ObjectName n : mbs.queryNames(new javax.management.ObjectName(
+                        "kafka.network:type=RequestMetrics,name=" + t + ",*"), null)) {
+                    double c = ((Number) mbs.getAttribute(n, "Count")).doubleValue();
+                    double m = ((Number) mbs.getAttribute(n, "Mean")).doubleValue();
+                    out.merge(t + " sum " + n.getKeyProperty("request"), c * m, Double::sum);
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("no broker metrics: " + e);
+        }
+        return out;
+    }
+
+    private static Map<String, Long> threadCpuByGroup(String appId) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null) {
+                String g = t.getThreadName().replace(appId, "APP").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID")
+                        .replaceAll("-?[0-9]+$", "").replaceAll("-[0-9]+-", "-N-");
+                out.merge(g, Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** CPU time of this process (broker included when embedded), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the live threads whose names contain {@code part}, in nanoseconds. */
+    private static long threadsCpuNanos(String part) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains(part)) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Runs a topology over the input from the start. The processing rate counts from the first record a stream
+     * thread processed (its {@code process-total} leaves 0) until every input offset is committed, as the raw
+     * consumer counts from its first record to its last: group formation, internal topic creation and task set-up
+     * are reported apart, as the start-up time, and in the rate from {@code start()}.
+     */
+    private Timed streamsRun(Map<String, Object> clients, String guarantee, Supplier<Topology> topology, Path work)
             throws Exception {
         if (warmupSeconds > 0) {
             warmUp(clients, guarantee, topology, work);
         }
+        List<Timed> all = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            all.add(timedPass(clients, guarantee, topology, work));
+        }
+        List<Timed> sorted = new ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingDouble(Timed::eps));
+        Timed median = sorted.get((sorted.size() - 1) / 2);
+        return new Timed(median.eps(), median.wallEps(), median.startupSeconds(), median.cpuUsPerEvent(),
+                median.streamCpuUsPerEvent(), all);
+    }
+
+    private Timed timedPass(Map<String, Object> clients, String guarantee, Supplier<Topology> topology, Path work)
+            throws Exception {
         String appId = "bench-" + UUID.randomUUID();
         List<KafkaStreams> group = new ArrayList<>();
         try (Admin admin = Admin.create(clients)) {
             Map<TopicPartition, Long> end = endOffsets(admin);
             long t0 = System.nanoTime();
+            List<org.apache.kafka.common.Metric> processed = new ArrayList<>();
             // --instances clients of one application (as separate processes would be), each with its own state dir
             for (int i = 0; i < instances; i++) {
                 Properties p = streamsProps(clients, appId, guarantee, work);
                 p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(appId + "-" + i).toString());
                 KafkaStreams streams = new KafkaStreams(topology.get(), p);
                 group.add(streams);
+                streams.metrics().forEach((name, m) -> {
+                    if (name.name().equals("process-total") && name.group().equals("stream-thread-metrics")) {
+                        processed.add(m);
+                    }
+                });
                 streams.start();
             }
-            while (!PipelineApp.committedThrough(admin, appId, end)) {
-                if (group.stream().anyMatch(k -> k.state() == KafkaStreams.State.ERROR)) {
-                    throw new IllegalStateException("streams failed during the " + guarantee + " run");
-                }
-                Thread.sleep(50);
+            if (processed.isEmpty()) {
+                throw new IllegalStateException("no stream-thread process-total metric to time the run by");
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            return events / secs;
+            long first = -1;
+            Map<String, Long> threadCpu0 = null;
+            Map<String, Double> req0 = null;
+            long cpu0 = 0;
+            long streamCpu0 = 0;
+            while (first < 0) {
+                failed(group, guarantee);
+                if (processed.stream().anyMatch(m -> ((Number) m.metricValue()).doubleValue() > 0)) {
+                    first = System.nanoTime();
+                    cpu0 = processCpuNanos();
+                    if (trace) {
+                        threadCpu0 = threadCpuByGroup(appId);
+                        req0 = requestCounts();
+                    }
+                    streamCpu0 = threadsCpuNanos(appId + "-");
+                } else {
+                    Thread.sleep(2);
+                }
+            }
+            long lastTrace = System.nanoTime();
+            while (!PipelineApp.committedThrough(admin, appId, end)) {
+                failed(group, guarantee);
+                Thread.sleep(20);
+                if (trace && System.nanoTime() - lastTrace > 250_000_000L) {
+                    lastTrace = System.nanoTime();
+                    StringBuilder sb = new StringBuilder(String.format("t=%.2f %s", (lastTrace - first) / 1e9, java.time.LocalTime.now()));
+                    processed.forEach(m -> sb.append(String.format(" %,.0f", ((Number) m.metricValue()).doubleValue())));
+                    System.err.println(sb);
+                }
+            }
+            long done = System.nanoTime();
+            if (req0 != null) {
+                Map<String, Double> r1 = requestCounts();
+                for (var e : r1.entrySet()) {
+                    double d = e.getValue() - req0.getOrDefault(e.getKey(), 0.0);
+                    if (d > 0) {
+                        System.err.printf("  broker %-40s %,12.0f%n", e.getKey(), d);
+                    }
+                }
+            }
+            if (threadCpu0 != null) {
+                Map<String, Long> end1 = threadCpuByGroup(appId);
+                Map<String, Long> fin = threadCpu0;
+                end1.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue() - fin.getOrDefault(b.getKey(), 0L),
+                        a.getValue() - fin.getOrDefault(a.getKey(), 0L))).limit(14).forEach(e -> System.err.printf(
+                        "  cpu %-50s %6.2f us/event%n", e.getKey(),
+                        (e.getValue() - fin.getOrDefault(e.getKey(), 0L)) / 1e3 / events));
+            }
+            if (trace) {
+                System.err.printf("timed window: JVM uptime %d ms to %d ms%n",
+                        ManagementFactory.getRuntimeMXBean().getUptime() - (done - first) / 1_000_000,
+                        ManagementFactory.getRuntimeMXBean().getUptime());
+            }
+            double cpu = (processCpuNanos() - cpu0) / 1e3 / events;
+            // stream threads are named <client id>-StreamThread-<n>; the client id starts with the application id
+            double streamCpu = (threadsCpuNanos(appId + "-") - streamCpu0) / 1e3 / events;
+            Timed t = new Timed(events / ((done - first) / 1e9), events / ((done - t0) / 1e9), (first - t0) / 1e9,
+                    cpu, streamCpu, List.of());
+            report("  pass " + guarantee, t);
+            return t;
         } finally {
             group.forEach(k -> k.close(Duration.ofSeconds(30)));
         }
     }
 
+    private static void failed(List<KafkaStreams> group, String guarantee) {
+        if (group.stream().anyMatch(k -> k.state() == KafkaStreams.State.ERROR)) {
+            throw new IllegalStateException("streams failed during the " + guarantee + " run");
+        }
+    }
+
+    /** planpulse's own Streams settings (the bare count gets them too), the run's guarantee and the bench's knobs. */
     private Properties streamsProps(Map<String, Object> clients, String appId, String guarantee, Path work) {
-        Properties p = new Properties();
+        Properties p = PipelineApp.streamsDefaults();
         p.putAll(clients);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(appId).toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitIntervalMs));
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024));
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "10");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
-        p.put("processing.exception.handler.global.enabled", "true");
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         return p;
     }
 
@@ -532,13 +716,14 @@ public final class Bench implements Callable<Integer> {
         s.put("events", events);
         s.put("partitions", partitions);
         s.put("warmup_seconds", warmupSeconds);
+        s.put("timed_passes", passes);
         s.put("num_stream_threads", threads);
         s.put("instances", instances);
         s.put("mix", "25% truck_departure, 45% trade_declaration, 30% hub_throughput (simulator proportions)");
         s.put("produce_seconds", produceSecs);
         s.put("commit_interval_ms", commitIntervalMs);
         s.put("streams_producer_compression", compression);
-        s.put("statestore_cache_max_bytes", 32L * 1024 * 1024);
+        s.put("streams_settings", "planpulse's (PipelineApp.streamsDefaults), Kafka's defaults otherwise");
         s.put("broker", bootstrap == null ? "embedded single-node KRaft (same JVM)" : bootstrap);
         s.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
@@ -549,17 +734,23 @@ public final class Bench implements Callable<Integer> {
         return s;
     }
 
+    private static void row(String what, Map<String, Object> run, double raw) {
+        double eps = (double) run.get("eps");
+        System.out.printf("%-34s %,14.0f %8.2f %,16.0f %11.1f%n", what, eps, eps / raw, (double) run.get("wall_eps"),
+                (double) run.get("startup_s"));
+    }
+
     @SuppressWarnings("unchecked")
     private void printTable() {
         double raw = (double) results.get("raw_consumer_eps");
-        Map<String, Double> bare = (Map<String, Double>) results.get("bare_count_eps");
-        Map<String, Double> pipe = (Map<String, Double>) results.get("pipeline_eps");
+        Map<String, Map<String, Object>> bare = (Map<String, Map<String, Object>>) results.get("bare_count_runs");
+        Map<String, Map<String, Object>> pipe = (Map<String, Map<String, Object>>) results.get("pipeline_runs");
         Map<String, Object> fresh = (Map<String, Object>) results.get("freshness_ms");
-        System.out.printf("%-34s %14s %10s%n", "run", "events/s", "vs raw");
-        System.out.printf("%-34s %,14.0f %10.2f%n", "raw consumer (read + decode)", raw, 1.0);
+        System.out.printf("%-34s %14s %8s %16s %11s%n", "run", "events/s", "vs raw", "from start()", "start-up s");
+        System.out.printf("%-34s %,14.0f %8.2f%n", "raw consumer (read + decode)", raw, 1.0);
         for (String g : List.of(ALOS, EOS)) {
-            System.out.printf("%-34s %,14.0f %10.2f%n", "bare count() " + g, bare.get(g), bare.get(g) / raw);
-            System.out.printf("%-34s %,14.0f %10.2f%n", "planpulse pipeline " + g, pipe.get(g), pipe.get(g) / raw);
+            row("bare count() " + g, bare.get(g), raw);
+            row("planpulse pipeline " + g, pipe.get(g), raw);
         }
         System.out.printf("freshness at %s events/s (%s): p50 %s ms, p99 %s ms, max %s ms%n", fresh.get("rate_eps"), EOS,
                 fresh.get("p50"), fresh.get("p99"), fresh.get("max"));

@@ -72,13 +72,15 @@ public final class EventDecoder {
     private static final String[] TRUCK_MEASURES = {"cargo_value_cny", "cargo_weight_t"};
     private static final String[] TRADE_MEASURES = {"value_cny"};
     private static final String[] HUB_MEASURES = {"tonnes"};
+    private static final String[] TRUCK_FIELDS = {"route_id", "destination_country", "exit_port"};
+    private static final String[] TRADE_FIELDS = {"direction", "channel", "partner_country"};
+    private static final String[] HUB_FIELDS = {"terminal"};
 
     private static InputEvent truck(TruckDeparture e) throws Rejection {
         Measures m = new Measures(TRUCK_MEASURES, new double[] {
             checked("cargo_value_cny", e.getCargoValueCny()), checked("cargo_weight_t", e.getCargoWeightT())});
-        Map<String, String> f = Map.of("route_id", required("route_id", e.getRouteId()),
-                "destination_country", country("destination_country", e.getDestinationCountry()),
-                "exit_port", required("exit_port", e.getExitPort()));
+        Map<String, String> f = new Fields(TRUCK_FIELDS, required("route_id", e.getRouteId()),
+                country("destination_country", e.getDestinationCountry()), required("exit_port", e.getExitPort()));
         return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", e.getDepartureId()),
                 time("departed_at", e.getDepartedAt()), null, null, m, f, null);
     }
@@ -89,15 +91,15 @@ public final class EventDecoder {
             throw new Rejection(Rejection.INVALID_VALUE, "direction must be import or export, not '" + direction + "'");
         }
         Measures m = new Measures(TRADE_MEASURES, new double[] {checked("value_cny", e.getValueCny())});
-        Map<String, String> f = Map.of("direction", direction, "channel", required("channel", e.getChannel()),
-                "partner_country", country("partner_country", e.getPartnerCountry()));
+        Map<String, String> f = new Fields(TRADE_FIELDS, direction, required("channel", e.getChannel()),
+                country("partner_country", e.getPartnerCountry()));
         return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", e.getDeclarationId()),
                 time("declared_at", e.getDeclaredAt()), null, null, m, f, null);
     }
 
     private static InputEvent hub(HubThroughput e) throws Rejection {
         Measures m = new Measures(HUB_MEASURES, new double[] {checked("tonnes", e.getTonnes())});
-        Map<String, String> f = Map.of("terminal", required("terminal", e.getTerminal()));
+        Map<String, String> f = new Fields(HUB_FIELDS, required("terminal", e.getTerminal()));
         return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", e.getRecordId()),
                 time("measured_at", e.getMeasuredAt()), null, null, m, f, null);
     }

@@ -51,6 +51,10 @@ final class Journal {
             this.month = month;
         }
 
+        boolean is(int y, String t, int m) {
+            return year == y && month == m && (targetId == t || targetId.equals(t));
+        }
+
         String key() {
             return key(year, targetId, month);
         }
@@ -70,17 +74,30 @@ final class Journal {
     /** One batch: ids in arrival order (length-prefixed UTF-8), their time range, and the sums behind them. */
     private static final class Batch {
         final long seq;
-        byte[] ids = new byte[256];
+        byte[] ids = new byte[BATCH_ID_BYTES / 2];
         int idBytes;
         int idCount;
         long minTs = Long.MAX_VALUE;
         long maxTs = Long.MIN_VALUE;
         /** Holds ids not yet written to the store. */
         boolean dirty;
-        final Map<String, Sum> sums = new LinkedHashMap<>();
+        /** A batch holds a few sums (the targets its events feed, times a month or two): a list scan finds one. */
+        final List<Sum> sums = new ArrayList<>();
 
         Batch(long seq) {
             this.seq = seq;
+        }
+
+        Sum sum(int year, String targetId, int month) {
+            for (int i = 0; i < sums.size(); i++) {
+                Sum s = sums.get(i);
+                if (s.is(year, targetId, month)) {
+                    return s;
+                }
+            }
+            Sum s = new Sum(year, targetId, month);
+            sums.add(s);
+            return s;
         }
 
         void addId(byte[] id, long ts) {
@@ -106,7 +123,7 @@ final class Journal {
             List<byte[]> targetIds = new ArrayList<>(sums.size());
             List<byte[]> unscaled = new ArrayList<>(sums.size());
             int size = 1 + 8 + 8 + 4 + 4 + idBytes + 4;
-            for (Sum s : sums.values()) {
+            for (Sum s : sums) {
                 byte[] t = s.targetId.getBytes(StandardCharsets.UTF_8);
                 byte[] u = s.amount.unscaledValue().toByteArray();
                 targetIds.add(t);
@@ -117,7 +134,7 @@ final class Journal {
             b.put(VERSION).putLong(minTs).putLong(maxTs).putInt(idCount).putInt(idBytes).put(ids, 0, idBytes);
             b.putInt(sums.size());
             int i = 0;
-            for (Sum s : sums.values()) {
+            for (Sum s : sums) {
                 byte[] t = targetIds.get(i);
                 byte[] u = unscaled.get(i++);
                 b.putInt(s.year).put((byte) s.month).putShort((short) t.length).put(t).putLong(s.count)
@@ -151,7 +168,7 @@ final class Journal {
                 byte[] u = new byte[b.getShort()];
                 b.get(u);
                 s.amount = new BigDecimal(new BigInteger(u), scale);
-                out.sums.put(s.key(), s);
+                out.sums.add(s);
             }
             return out;
         }
@@ -242,13 +259,7 @@ final class Journal {
 
     /** Adds a flow event's contribution to (year, target, month) in the open batch. */
     void add(int year, String targetId, int month, BigDecimal amount, long at) {
-        String key = Sum.key(year, targetId, month);
-        Sum s = open.sums.get(key);
-        if (s == null) {
-            s = new Sum(year, targetId, month);
-            open.sums.put(key, s);
-        }
-        s.add(amount, 1, at);
+        open.sum(year, targetId, month).add(amount, 1, at);
     }
 
     /** The sums of every unforwarded batch, merged by (year, target, month); the marker moves past them. */
@@ -260,7 +271,7 @@ final class Journal {
         List<Batch> all = new ArrayList<>(unforwarded);
         all.add(open);
         for (Batch b : all) {
-            for (Sum s : b.sums.values()) {
+            for (Sum s : b.sums) {
                 merged.computeIfAbsent(s.key(), k -> new Sum(s.year, s.targetId, s.month))
                         .add(s.amount, s.count, s.lastEventAt);
             }

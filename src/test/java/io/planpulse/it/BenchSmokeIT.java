@@ -15,8 +15,8 @@ class BenchSmokeIT {
     void shouldPrintTheTableAndWriteTheJsonOfTheContract(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--warmup-seconds", "0", "--freshness-seconds", "2", "--rate", "200",
-                "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
+                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--warmup-seconds", "0", "--passes", "1",
+                "--freshness-seconds", "2", "--rate", "200", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
         String table = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(table).isZero();
@@ -35,6 +35,11 @@ class BenchSmokeIT {
         assertThat(r.get("settings").get("events").asLong()).isEqualTo(3000);
         assertThat(r.get("settings").get("kafka").asText()).isEqualTo("4.3.1");
         assertThat(r.get("raw_consumer_passes_eps")).hasSize(3);
+        JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
+        assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
+        assertThat(eos.get("startup_s").asDouble()).isPositive();
+        assertThat(eos.get("wall_eps").asDouble()).isLessThan(eos.get("eps").asDouble());
+        assertThat(eos.get("stream_threads_cpu_us_per_event").asDouble()).isPositive();
         assertThat(r.get("peak_heap_after_gc_mb").asLong()).isPositive();
     }
 }
