@@ -104,7 +104,8 @@ public final class Bench implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     String compression = "none";
     @Option(names = "--trace", description = "Print, for each timed pass: both threads' progress every 250 ms, CPU "
-            + "per event by thread group and, with the embedded broker, its requests by type.")
+            + "per event by thread group, with the embedded broker its requests by type, and the pass's window in JVM "
+            + "uptime (to read beside -XX:+PrintCompilation).")
     boolean trace;
     @Option(names = "--json", description = "Write the results here.")
     Path json;
@@ -155,10 +156,10 @@ public final class Bench implements Callable<Integer> {
             if (runs.size() < 6) {
                 return 0;
             }
-            results.put("bare_count_eps", rates(bare));
-            results.put("pipeline_eps", rates(pipeline));
-            results.put("bare_count_runs", runsJson(bare));
-            results.put("pipeline_runs", runsJson(pipeline));
+            results.put("bare_count_eps", byGuarantee(bare, Timed::eps));
+            results.put("pipeline_eps", byGuarantee(pipeline, Timed::eps));
+            results.put("bare_count_runs", byGuarantee(bare, Timed::json));
+            results.put("pipeline_runs", byGuarantee(pipeline, Timed::json));
             results.put("freshness_ms", freshness(clients, plan, asOf, work));
             results.put("ratios", Map.of(
                     "pipeline_eos_vs_raw", pipeline.get(EOS).eps() / raw,
@@ -193,15 +194,10 @@ public final class Bench implements Callable<Integer> {
                 t.cpuUsPerEvent(), t.streamCpuUsPerEvent());
     }
 
-    private static Map<String, Double> rates(Map<String, Timed> runs) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        runs.forEach((g, t) -> out.put(g, t.eps()));
-        return out;
-    }
-
-    private static Map<String, Object> runsJson(Map<String, Timed> runs) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        runs.forEach((g, t) -> out.put(g, t.json()));
+    /** Each guarantee's run, as {@code part} of it. */
+    private static <T> Map<String, T> byGuarantee(Map<String, Timed> runs, java.util.function.Function<Timed, T> part) {
+        Map<String, T> out = new LinkedHashMap<>();
+        runs.forEach((g, t) -> out.put(g, part.apply(t)));
         return out;
     }
 
@@ -354,12 +350,10 @@ public final class Bench implements Callable<Integer> {
     }
 
     /**
-     * The raw consumer's rate: two untimed passes (JIT), then the fastest of three timed passes; every pass is kept in
-     * the JSON.
+     * The raw consumer's rate: two untimed passes (JIT), then the fastest of three timed passes, the conservative
+     * choice for the ratios (a slow pass would flatter them); every pass is kept in the JSON.
      */
     private double rawLimit(Map<String, Object> clients) throws Rejection {
-        // two untimed passes for the JIT; then the fastest of three timed passes is the limit (the conservative
-        // choice for the ratios: a slow pass would flatter them)
         rawConsumer(clients);
         rawConsumer(clients);
         List<Double> passes = new ArrayList<>();
@@ -428,6 +422,10 @@ public final class Bench implements Callable<Integer> {
             m.put("stream_threads_cpu_us_per_event", streamCpuUsPerEvent);
             return m;
         }
+
+        Timed withPasses(List<Timed> all) {
+            return new Timed(eps, wallEps, startupSeconds, cpuUsPerEvent, streamCpuUsPerEvent, all);
+        }
     }
 
     private static Map<String, Double> requestCounts() {
@@ -436,7 +434,8 @@ public final class Bench implements Callable<Integer> {
             javax.management.MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
             for (javax.management.ObjectName n : mbs.queryNames(new javax.management.ObjectName(
                     "kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
-                out.merge("count " + n.getKeyProperty("request"), ((Number) mbs.getAttribute(n, "Count")).doubleValue(), Double::sum);
+                out.merge("count " + n.getKeyProperty("request"), ((Number) mbs.getAttribute(n, "Count")).doubleValue(),
+                        Double::sum);
             }
             for (String t : List.of("LocalTimeMs", "TotalTimeMs")) {
                 for (javax.management.ObjectName n : mbs.queryNames(new javax.management.ObjectName(
@@ -452,17 +451,22 @@ public final class Bench implements Callable<Integer> {
         return out;
     }
 
+    /** CPU time of every live thread, summed by name with this pass's ids and thread numbers taken out. */
     private static Map<String, Long> threadCpuByGroup(String appId) {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> out = new HashMap<>();
+        forEachThreadCpu((name, nanos) -> out.merge(name.replace(appId, "APP")
+                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID").replaceAll("-?[0-9]+$", "").replaceAll("-[0-9]+-", "-N-"),
+                nanos, Long::sum));
+        return out;
+    }
+
+    private static void forEachThreadCpu(java.util.function.ObjLongConsumer<String> action) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t != null) {
-                String g = t.getThreadName().replace(appId, "APP").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID")
-                        .replaceAll("-?[0-9]+$", "").replaceAll("-[0-9]+-", "-N-");
-                out.merge(g, Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
+                action.accept(t.getThreadName(), Math.max(0, mx.getThreadCpuTime(t.getThreadId())));
             }
         }
-        return out;
     }
 
     /** CPU time of this process (broker included when embedded), in nanoseconds. */
@@ -472,14 +476,13 @@ public final class Bench implements Callable<Integer> {
 
     /** CPU time of the live threads whose names contain {@code part}, in nanoseconds. */
     private static long threadsCpuNanos(String part) {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains(part)) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+        long[] sum = {0};
+        forEachThreadCpu((name, nanos) -> {
+            if (name.contains(part)) {
+                sum[0] += nanos;
             }
-        }
-        return sum;
+        });
+        return sum[0];
     }
 
     /**
@@ -499,9 +502,7 @@ public final class Bench implements Callable<Integer> {
         }
         List<Timed> sorted = new ArrayList<>(all);
         sorted.sort(java.util.Comparator.comparingDouble(Timed::eps));
-        Timed median = sorted.get((sorted.size() - 1) / 2);
-        return new Timed(median.eps(), median.wallEps(), median.startupSeconds(), median.cpuUsPerEvent(),
-                median.streamCpuUsPerEvent(), all);
+        return sorted.get((sorted.size() - 1) / 2).withPasses(all);
     }
 
     private Timed timedPass(Map<String, Object> clients, String guarantee, Supplier<Topology> topology, Path work)
@@ -528,58 +529,24 @@ public final class Bench implements Callable<Integer> {
             if (processed.isEmpty()) {
                 throw new IllegalStateException("no stream-thread process-total metric to time the run by");
             }
-            long first = -1;
-            Map<String, Long> threadCpu0 = null;
-            Map<String, Double> req0 = null;
-            long cpu0 = 0;
-            long streamCpu0 = 0;
-            while (first < 0) {
+            while (processed.stream().noneMatch(m -> ((Number) m.metricValue()).doubleValue() > 0)) {
                 failed(group, guarantee);
-                if (processed.stream().anyMatch(m -> ((Number) m.metricValue()).doubleValue() > 0)) {
-                    first = System.nanoTime();
-                    cpu0 = processCpuNanos();
-                    if (trace) {
-                        threadCpu0 = threadCpuByGroup(appId);
-                        req0 = requestCounts();
-                    }
-                    streamCpu0 = threadsCpuNanos(appId + "-");
-                } else {
-                    Thread.sleep(2);
-                }
+                Thread.sleep(2);
             }
-            long lastTrace = System.nanoTime();
+            long first = System.nanoTime();
+            long cpu0 = processCpuNanos();
+            long streamCpu0 = threadsCpuNanos(appId + "-");
+            PassTrace passTrace = trace ? new PassTrace(appId, first, processed) : null;
             while (!PipelineApp.committedThrough(admin, appId, end)) {
                 failed(group, guarantee);
                 Thread.sleep(20);
-                if (trace && System.nanoTime() - lastTrace > 250_000_000L) {
-                    lastTrace = System.nanoTime();
-                    StringBuilder sb = new StringBuilder(String.format("t=%.2f %s", (lastTrace - first) / 1e9, java.time.LocalTime.now()));
-                    processed.forEach(m -> sb.append(String.format(" %,.0f", ((Number) m.metricValue()).doubleValue())));
-                    System.err.println(sb);
+                if (passTrace != null) {
+                    passTrace.progress();
                 }
             }
             long done = System.nanoTime();
-            if (req0 != null) {
-                Map<String, Double> r1 = requestCounts();
-                for (var e : r1.entrySet()) {
-                    double d = e.getValue() - req0.getOrDefault(e.getKey(), 0.0);
-                    if (d > 0) {
-                        System.err.printf("  broker %-40s %,12.0f%n", e.getKey(), d);
-                    }
-                }
-            }
-            if (threadCpu0 != null) {
-                Map<String, Long> end1 = threadCpuByGroup(appId);
-                Map<String, Long> fin = threadCpu0;
-                end1.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue() - fin.getOrDefault(b.getKey(), 0L),
-                        a.getValue() - fin.getOrDefault(a.getKey(), 0L))).limit(14).forEach(e -> System.err.printf(
-                        "  cpu %-50s %6.2f us/event%n", e.getKey(),
-                        (e.getValue() - fin.getOrDefault(e.getKey(), 0L)) / 1e3 / events));
-            }
-            if (trace) {
-                System.err.printf("timed window: JVM uptime %d ms to %d ms%n",
-                        ManagementFactory.getRuntimeMXBean().getUptime() - (done - first) / 1_000_000,
-                        ManagementFactory.getRuntimeMXBean().getUptime());
+            if (passTrace != null) {
+                passTrace.print(done);
             }
             double cpu = (processCpuNanos() - cpu0) / 1e3 / events;
             // stream threads are named <client id>-StreamThread-<n>; the client id starts with the application id
@@ -590,6 +557,54 @@ public final class Bench implements Callable<Integer> {
             return t;
         } finally {
             group.forEach(k -> k.close(Duration.ofSeconds(30)));
+        }
+    }
+
+    /** What {@code --trace} prints of one timed pass, from its first record processed on. */
+    private final class PassTrace {
+        private final String appId;
+        private final long first;
+        private final List<org.apache.kafka.common.Metric> processed;
+        private final Map<String, Long> cpu0;
+        private final Map<String, Double> requests0;
+        private long lastProgress;
+
+        PassTrace(String appId, long first, List<org.apache.kafka.common.Metric> processed) {
+            this.appId = appId;
+            this.first = first;
+            this.processed = processed;
+            this.cpu0 = threadCpuByGroup(appId);
+            this.requests0 = requestCounts();
+            this.lastProgress = first;
+        }
+
+        /** Every 250 ms: seconds since the first record, wall time, and each stream thread's records processed. */
+        void progress() {
+            long now = System.nanoTime();
+            if (now - lastProgress > 250_000_000L) {
+                lastProgress = now;
+                StringBuilder sb = new StringBuilder(String.format("t=%.2f %s", (now - first) / 1e9,
+                        java.time.LocalTime.now()));
+                processed.forEach(m -> sb.append(String.format(" %,.0f", ((Number) m.metricValue()).doubleValue())));
+                System.err.println(sb);
+            }
+        }
+
+        /** The broker's requests by type, CPU per event by thread group, and the pass's window in JVM uptime. */
+        void print(long done) {
+            requestCounts().forEach((k, v) -> {
+                double d = v - requests0.getOrDefault(k, 0.0);
+                if (d > 0) {
+                    System.err.printf("  broker %-40s %,12.0f%n", k, d);
+                }
+            });
+            Map<String, Long> cpu = threadCpuByGroup(appId);
+            cpu.replaceAll((k, v) -> v - cpu0.getOrDefault(k, 0L));
+            cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(14)
+                    .forEach(e -> System.err.printf("  cpu %-50s %6.2f us/event%n", e.getKey(),
+                            e.getValue() / 1e3 / events));
+            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+            System.err.printf("timed window: JVM uptime %d ms to %d ms%n", uptime - (done - first) / 1_000_000, uptime);
         }
     }
 
