@@ -14,8 +14,8 @@ class BenchSmokeIT {
     @Test
     void shouldPrintTheTableAndWriteTheJsonOfTheContract(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-jar", "target/planpulse.jar", "bench", "--events", "3000", "--warmup-seconds", "0", "--passes", "1",
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", "target/planpulse.jar", "bench", "--heap", "640m", "--events", "3000", "--warmup-seconds", "0", "--passes", "1",
                 "--freshness-seconds", "2", "--rate", "200", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
         String table = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -41,5 +41,8 @@ class BenchSmokeIT {
         assertThat(eos.get("wall_eps").asDouble()).isLessThan(eos.get("eps").asDouble());
         assertThat(eos.get("stream_threads_cpu_us_per_event").asDouble()).isPositive();
         assertThat(r.get("peak_heap_after_gc_mb").asLong()).isPositive();
+        // the runs happened in a forked JVM with the fixed, pre-touched heap of --heap
+        assertThat(r.get("settings").get("jvm_args").toString()).contains("-Xms640m", "-Xmx640m", "-XX:+AlwaysPreTouch");
+        assertThat(r.get("settings").get("machine").get("max_heap_mb").asLong()).isBetween(600L, 640L);
     }
 }
