@@ -38,6 +38,12 @@ public final class EventDecoder {
         if (value[0] == '{') {
             throw jsonInsteadOfAvro(value);
         }
+        InputEvent fast = FlowDecoder.decode(stream, value);
+        return fast != null ? fast : decodeWithAvro(stream, value);
+    }
+
+    /** The generic path: Avro's decoder for any released version of the stream's schema. */
+    static InputEvent decodeWithAvro(Stream stream, byte[] value) throws Rejection {
         try {
             return switch (stream) {
                 case TRUCK_DEPARTURE -> truck(Topics.TRUCK_DEPARTURE.decode(value));
@@ -77,31 +83,47 @@ public final class EventDecoder {
     private static final String[] HUB_FIELDS = {"terminal"};
 
     private static InputEvent truck(TruckDeparture e) throws Rejection {
+        return truck(e.getDepartureId(), e.getRouteId(), e.getDestinationCountry(), e.getExitPort(), e.getDepartedAt(),
+                e.getCargoValueCny(), e.getCargoWeightT());
+    }
+
+    static InputEvent truck(String id, String route, String destination, String exitPort, Instant departedAt,
+                            double cargoValue, double cargoWeight) throws Rejection {
         Measures m = new Measures(TRUCK_MEASURES, new double[] {
-            checked("cargo_value_cny", e.getCargoValueCny()), checked("cargo_weight_t", e.getCargoWeightT())});
-        Map<String, String> f = new Fields(TRUCK_FIELDS, required("route_id", e.getRouteId()),
-                country("destination_country", e.getDestinationCountry()), required("exit_port", e.getExitPort()));
-        return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", e.getDepartureId()),
-                time("departed_at", e.getDepartedAt()), null, null, m, f, null);
+            checked("cargo_value_cny", cargoValue), checked("cargo_weight_t", cargoWeight)});
+        Map<String, String> f = new Fields(TRUCK_FIELDS, required("route_id", route),
+                country("destination_country", destination), required("exit_port", exitPort));
+        return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", id), time("departed_at", departedAt),
+                null, null, m, f, null);
     }
 
     private static InputEvent trade(TradeDeclaration e) throws Rejection {
-        String direction = required("direction", e.getDirection());
+        return trade(e.getDeclarationId(), e.getDirection(), e.getChannel(), e.getPartnerCountry(), e.getValueCny(),
+                e.getDeclaredAt());
+    }
+
+    static InputEvent trade(String id, String direction, String channel, String partner, double value,
+                            Instant declaredAt) throws Rejection {
+        required("direction", direction);
         if (!direction.equals("import") && !direction.equals("export")) {
             throw new Rejection(Rejection.INVALID_VALUE, "direction must be import or export, not '" + direction + "'");
         }
-        Measures m = new Measures(TRADE_MEASURES, new double[] {checked("value_cny", e.getValueCny())});
-        Map<String, String> f = new Fields(TRADE_FIELDS, direction, required("channel", e.getChannel()),
-                country("partner_country", e.getPartnerCountry()));
-        return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", e.getDeclarationId()),
-                time("declared_at", e.getDeclaredAt()), null, null, m, f, null);
+        Measures m = new Measures(TRADE_MEASURES, new double[] {checked("value_cny", value)});
+        Map<String, String> f = new Fields(TRADE_FIELDS, direction, required("channel", channel),
+                country("partner_country", partner));
+        return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", id), time("declared_at", declaredAt),
+                null, null, m, f, null);
     }
 
     private static InputEvent hub(HubThroughput e) throws Rejection {
-        Measures m = new Measures(HUB_MEASURES, new double[] {checked("tonnes", e.getTonnes())});
-        Map<String, String> f = new Fields(HUB_FIELDS, required("terminal", e.getTerminal()));
-        return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", e.getRecordId()),
-                time("measured_at", e.getMeasuredAt()), null, null, m, f, null);
+        return hub(e.getRecordId(), e.getTerminal(), e.getTonnes(), e.getMeasuredAt());
+    }
+
+    static InputEvent hub(String id, String terminal, double tonnes, Instant measuredAt) throws Rejection {
+        Measures m = new Measures(HUB_MEASURES, new double[] {checked("tonnes", tonnes)});
+        Map<String, String> f = new Fields(HUB_FIELDS, required("terminal", terminal));
+        return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", id), time("measured_at", measuredAt), null,
+                null, m, f, null);
     }
 
     private static InputEvent progress(ProjectProgress e) throws Rejection {
