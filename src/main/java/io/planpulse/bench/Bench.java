@@ -105,6 +105,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--compression", description = "compression.type of the Streams runs' producers "
             + "(default ${DEFAULT-VALUE}).")
     String compression = "none";
+    @Option(names = "--streams-config", split = ",", paramLabel = "KEY=VALUE", description = "Kafka Streams settings "
+            + "for every Streams run, over planpulse's and the options above (to try a setting; the JSON lists them).")
+    Map<String, String> streamsConfig = new LinkedHashMap<>();
     @Option(names = "--trace", description = "Print, for each timed pass: both threads' progress every 250 ms, CPU "
             + "per event by thread group, with the embedded broker its requests by type, and the pass's window in JVM "
             + "uptime (to read beside -XX:+PrintCompilation).")
@@ -666,6 +669,7 @@ public final class Bench implements Callable<Integer> {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitIntervalMs));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
+        p.putAll(streamsConfig);
         return p;
     }
 
@@ -781,6 +785,7 @@ public final class Bench implements Callable<Integer> {
         s.put("commit_interval_ms", commitIntervalMs);
         s.put("streams_producer_compression", compression);
         s.put("streams_settings", "planpulse's (PipelineApp.streamsDefaults), Kafka's defaults otherwise");
+        s.put("streams_config_overrides", streamsConfig);
         s.put("broker", bootstrap == null ? "embedded single-node KRaft (same JVM)" : bootstrap);
         s.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
