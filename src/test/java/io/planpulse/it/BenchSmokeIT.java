@@ -35,6 +35,9 @@ class BenchSmokeIT {
         assertThat(r.get("settings").get("events").asLong()).isEqualTo(3000);
         assertThat(r.get("settings").get("kafka").asText()).isEqualTo("4.3.1");
         assertThat(r.get("raw_consumer_passes_eps")).hasSize(3);
+        assertThat(r.get("raw_consumer_avro_eps").asDouble()).isPositive();
+        assertThat(r.get("raw_consumer_avro_passes_eps")).hasSize(3);
+        assertThat(table).contains("same, Avro's generic decoder");
         JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
         assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
         assertThat(eos.get("startup_s").asDouble()).isPositive();
