@@ -64,7 +64,16 @@ public final class Planpulse {
             ex.printStackTrace(cmd.getErr());
             return 1;
         });
+        withHelp(cl);
         return cl;
+    }
+
+    /** Every subcommand answers {@code --help} (and {@code -h}) with its usage, as the top command does. */
+    private static void withHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+            withHelp(sub);
+        }
     }
 
     /** A bad input file or value: reported on stderr, exit code 2. */
