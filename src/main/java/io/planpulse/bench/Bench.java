@@ -347,12 +347,12 @@ public final class Bench implements Callable<Integer> {
         return c;
     }
 
-    /** (a) The limit: one consumer reading and decoding every record. */
     /** How a raw pass decodes a record. */
     private interface Decoder {
         void decode(Stream stream, byte[] value) throws Rejection;
     }
 
+    /** (a) One raw pass: a consumer reading every record and decoding it with {@code decoder}; its events/s. */
     private double rawConsumer(Map<String, Object> clients, Decoder decoder, String what) throws Rejection {
         Map<String, Object> c = new HashMap<>(clients);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -5,6 +5,8 @@ import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.plan.Stream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -54,15 +56,7 @@ final class FlowDecoder {
         }
 
         boolean matches(byte[] value) {
-            if (!enabled || value.length < HEADER) {
-                return false;
-            }
-            for (int i = 0; i < HEADER; i++) {
-                if (value[i] != header[i]) {
-                    return false;
-                }
-            }
-            return true;
+            return enabled && value.length >= HEADER && Arrays.equals(value, 0, HEADER, header, 0, HEADER);
         }
     }
 
@@ -177,8 +171,8 @@ final class FlowDecoder {
             return s;
         }
 
-        java.time.Instant time() throws Malformed {
-            return java.time.Instant.ofEpochMilli(varLong());
+        Instant time() throws Malformed {
+            return Instant.ofEpochMilli(varLong());
         }
 
         double doubleValue() throws Malformed {
