@@ -18,27 +18,79 @@ import java.util.Map;
 
 /**
  * Evaluates every target of one plan year at an as-of instant: actuals per CONTRACT section 4 (rollups through
- * {@code children} to any depth), then completion, expected, gap, status and overdue per section 5.
- * Pure arithmetic: amounts are summed exactly as decimals and divided by the scale once, at the end.
+ * {@code children} to any depth), then completion, expected, gap, status and overdue per section 5, and the
+ * year-end projection and outlook per section 5b.
+ * Pure arithmetic: amounts are summed exactly as decimals and divided by the scale once, at the end; shares and
+ * projections are computed as decimals too ({@link MathContext#DECIMAL128}) and turned into doubles last.
+ *
+ * <h2>Projection (section 5b): the choices where the contract is open</h2>
+ * <ul>
+ *   <li><b>Profile p(t).</b> The cumulative share at the end of each month, linear in time within the month. The
+ *       month's length is the real length of that month in the plan year (the "same point of the year" is the same
+ *       fraction of the same calendar month, so 15 February 00:00 is 14/29 through February 2024 and 14/28 through
+ *       February 2025). p(t) is 0 before the year starts and 1 after it ends, like f(t).</li>
+ *   <li><b>Last year's shares for flow sources and {@code project_progress}</b> (monthly amounts): the amount
+ *       through the end of month m over the year's total. A month last year had nothing in is flat: p(t) does not
+ *       move during it, and the projection there is the actual over the share reached by the month before.</li>
+ *   <li><b>Last year's shares for {@code indicator_report}</b> (reports carry year-to-date values): the YTD value in
+ *       force at the end of month m (the latest report of a period up to m; 0 before the first report) over the
+ *       year's final value, which is the value of the latest period reported last year (what section 4 calls the
+ *       actual of that year). So the profile is last year's actual-so-far over last year's actual, as for flows.
+ *       "Adds up to more than 0" means that final value is above 0. Shares are not clamped: a restated YTD value
+ *       that later fell gives a share above 1 for the months before the fall, as the facts say.</li>
+ *   <li><b>The 0.05 floor</b> is applied to the divisor: p(t) for {@code cumulative_flow}, f(t) for
+ *       {@code stock_level} with a baseline (which divides by f(t), as written in the contract). A divisor at
+ *       0.05 within {@link #EPS} counts as reaching the floor.</li>
+ *   <li><b>After the year</b> means the as-of instant is at or past 1 January of the next year (as for status),
+ *       whatever the target's {@code data_through}: the projection is then the actual and the outlook null.</li>
+ *   <li><b>A zero target</b> has no projected completion; its outlook is read against the target itself, as its
+ *       status is: {@code on_course} if the projection satisfies the comparator, otherwise {@code off_course}
+ *       ({@code about} uses |projected − target| against the tolerance as usual). An unknown target (a rollup
+ *       whose children do not all have one) has no outlook.</li>
+ *   <li><b>{@code children}</b>: the sum of the children's projections, a child with data but no projection adding
+ *       its actual, a child without data adding nothing (null when no child has data), whatever the rollup's kind.</li>
+ * </ul>
  */
 public final class KpiEngine {
     private static final MathContext MC = MathContext.DECIMAL128;
     /** Figures exactly on a threshold count as reaching it, whatever binary floating point makes of them. */
     static final double EPS = 1e-9;
+    /** Section 5b: no projection while the share of the year it divides by is below this. */
+    static final double PROFILE_FLOOR = 0.05;
 
     private KpiEngine() {
     }
 
-    /** Figures of one target before the KPI is read off them: actual and months already divided by the scale. */
+    /**
+     * Figures of one target before the KPI is read off them: actual, months and projection already divided by the
+     * scale.
+     */
     private record Rolled(BigDecimal actual, BigDecimal[] values, BigDecimal[] cumulative, boolean hasData,
-                          boolean reportFed, YearMonth dataThrough, Double target, boolean overdue, long lastEventAt) {
+                          boolean reportFed, YearMonth dataThrough, Double target, boolean overdue, long lastEventAt,
+                          BigDecimal projected) {
     }
 
     /**
+     * Evaluates without last year's facts: every projection follows the schedule.
+     *
      * @param targets the targets of one year (a valid plan: parents exist, no cycles)
      * @param data    what arrived, by target id; missing ids have no data
      */
     public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data, Instant asOf) {
+        return evaluate(targets, data, Map.of(), asOf);
+    }
+
+    /**
+     * @param targets  the targets of one year (a valid plan: parents exist, no cycles)
+     * @param data     what arrived, by target id; missing ids have no data
+     * @param lastYear by target id, the facts of the previous year (January..December of year − 1) that the
+     *                 target's definition selects (same source, filter and scale), in event units before scale,
+     *                 shaped like {@code data}; they only shape the projection profile p(t) of section 5b. Missing
+     *                 ids (and a null map) have no last-year facts. Entries for {@code children} targets are ignored.
+     */
+    public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data,
+                                            Map<String, TargetData> lastYear, Instant asOf) {
+        Map<String, TargetData> previous = lastYear == null ? Map.of() : lastYear;
         Map<String, Target> byId = new LinkedHashMap<>();
         Map<String, List<String>> children = new HashMap<>();
         for (Target t : targets) {
@@ -52,27 +104,28 @@ public final class KpiEngine {
         Map<String, Rolled> rolled = new HashMap<>();
         Map<String, Kpi> out = new LinkedHashMap<>();
         for (Target t : targets) {
-            Rolled r = roll(t, byId, children, data, asOf, rolled);
+            Rolled r = roll(t, byId, children, data, previous, asOf, rolled);
             out.put(t.id(), kpi(t, r, children.getOrDefault(t.id(), List.of()), asOf));
         }
         return out;
     }
 
     private static Rolled roll(Target t, Map<String, Target> byId, Map<String, List<String>> children,
-                               Map<String, TargetData> data, Instant asOf, Map<String, Rolled> memo) {
+                               Map<String, TargetData> data, Map<String, TargetData> lastYear, Instant asOf,
+                               Map<String, Rolled> memo) {
         Rolled done = memo.get(t.id());
         if (done != null) {
             return done;
         }
         Rolled r = t.source() == Source.CHILDREN
                 ? rollChildren(t, children.getOrDefault(t.id(), List.of()).stream()
-                        .map(c -> roll(byId.get(c), byId, children, data, asOf, memo)).toList())
-                : leaf(t, data.getOrDefault(t.id(), TargetData.empty()), asOf);
+                        .map(c -> roll(byId.get(c), byId, children, data, lastYear, asOf, memo)).toList())
+                : leaf(t, data.getOrDefault(t.id(), TargetData.empty()), lastYear.get(t.id()), asOf);
         memo.put(t.id(), r);
         return r;
     }
 
-    private static Rolled leaf(Target t, TargetData d, Instant asOf) {
+    private static Rolled leaf(Target t, TargetData d, TargetData lastYear, Instant asOf) {
         BigDecimal scale = new BigDecimal(Double.toString(t.scale()));
         BigDecimal[] values = new BigDecimal[12];
         BigDecimal[] cumulative = new BigDecimal[12];
@@ -99,8 +152,9 @@ public final class KpiEngine {
             YearMonth due = lastDueMonth(t, asOf);
             overdue = due != null && !d.reported()[due.getMonthValue() - 1];
         }
-        return new Rolled(actual, values, cumulative, any, reportFed, reportFed ? through : null, t.target(), overdue,
-                d.lastEventAt());
+        YearMonth dataThrough = reportFed ? through : null;
+        return new Rolled(actual, values, cumulative, any, reportFed, dataThrough, t.target(), overdue,
+                d.lastEventAt(), project(t, actual, dataThrough, lastYear, asOf));
     }
 
     private static Rolled rollChildren(Target t, List<Rolled> kids) {
@@ -113,6 +167,7 @@ public final class KpiEngine {
         double childTargets = 0;
         boolean childTargetsKnown = true;
         long last = 0;
+        BigDecimal projected = null;
         for (Rolled k : kids) {
             reportFed &= k.reportFed();
             overdue |= k.overdue();
@@ -126,6 +181,7 @@ public final class KpiEngine {
                 continue;
             }
             actual = actual == null ? k.actual() : actual.add(k.actual());
+            projected = add(projected, k.projected() != null ? k.projected() : k.actual());
             for (int m = 0; m < 12; m++) {
                 values[m] = add(values[m], k.values()[m]);
                 cumulative[m] = add(cumulative[m], k.cumulative()[m]);
@@ -136,18 +192,12 @@ public final class KpiEngine {
         }
         Double target = t.target() != null ? t.target() : childTargetsKnown ? Double.valueOf(childTargets) : null;
         return new Rolled(actual, values, cumulative, actual != null, reportFed, reportFed ? through : null, target,
-                reportFed && overdue, last);
+                reportFed && overdue, last, projected);
     }
 
     private static Kpi kpi(Target t, Rolled r, List<String> children, Instant asOf) {
         ZoneId zone = t.zone();
-        Instant clock = asOf;
-        if (r.reportFed() && r.dataThrough() != null) {
-            Instant cap = Schedule.endOfMonth(r.dataThrough(), zone);
-            if (cap.isBefore(clock)) {
-                clock = cap;
-            }
-        }
+        Instant clock = clock(t, r.dataThrough(), asOf);
         double f = Schedule.shareDue(t.schedule(), t.year(), zone, clock);
         Double target = r.target();
         Double expected = expected(t, target, f);
@@ -156,13 +206,176 @@ public final class KpiEngine {
                 .divide(new BigDecimal(Double.toString(target)), MC).doubleValue();
         Double gap = completion == null || expected == null ? null : completion - expected;
         Status status = status(t, target, actual, completion, expected, gap, asOf);
+        Double projected = dbl(r.projected());
+        Double projectedCompletion = projected == null || target == null || target == 0 ? null : r.projected()
+                .divide(new BigDecimal(Double.toString(target)), MC).doubleValue();
+        Outlook outlook = outlook(t, target, projected, projectedCompletion, asOf);
         List<MonthPoint> months = new ArrayList<>(12);
         for (int m = 0; m < 12; m++) {
             months.add(new MonthPoint(YearMonth.of(t.year(), m + 1).toString(), dbl(r.values()[m]), dbl(r.cumulative()[m])));
         }
         return new Kpi(t, target, actual, completion, expected, gap, status, r.overdue(),
                 r.dataThrough() == null ? null : r.dataThrough().toString(), List.copyOf(months), List.copyOf(children),
-                r.lastEventAt());
+                r.lastEventAt(), projected, projectedCompletion, outlook);
+    }
+
+    /** The clock a target is read at: as-of, capped at the end of {@code data_through} (report-fed targets only). */
+    private static Instant clock(Target t, YearMonth dataThrough, Instant asOf) {
+        if (dataThrough == null) {
+            return asOf;
+        }
+        Instant cap = Schedule.endOfMonth(dataThrough, t.zone());
+        return cap.isBefore(asOf) ? cap : asOf;
+    }
+
+    static boolean yearOver(Target t, Instant asOf) {
+        return !asOf.isBefore(Schedule.startOfMonth(YearMonth.of(t.year() + 1, 1), t.zone()));
+    }
+
+    /** The {@code about} tolerance of section 5: half a point for percent units, otherwise 2 % of the target. */
+    static double tolerance(Target t, double target) {
+        return t.unit().startsWith("percent") ? 0.5 : 0.02 * Math.abs(target);
+    }
+
+    /**
+     * The projected year-end actual of a leaf target (section 5b), in the target's unit; null without data and while
+     * the divisor is below {@link #PROFILE_FLOOR}.
+     *
+     * @param actual      the actual, already divided by the scale (null: no data)
+     * @param dataThrough the latest reported month of a report-fed target (caps the clock), else null
+     */
+    static BigDecimal project(Target t, BigDecimal actual, YearMonth dataThrough, TargetData lastYear, Instant asOf) {
+        if (actual == null) {
+            return null;
+        }
+        if (yearOver(t, asOf)) {
+            return actual;
+        }
+        Instant clock = clock(t, dataThrough, asOf);
+        switch (t.kind()) {
+            case CUMULATIVE_FLOW -> {
+                BigDecimal p = profile(t, lastYear, clock);
+                return belowFloor(p) ? null : actual.divide(p, MC);
+            }
+            case STOCK_LEVEL -> {
+                if (t.baseline() == null) {
+                    return actual;
+                }
+                BigDecimal f = share(scheduleShares(t), t.year(), t.zone(), clock);
+                if (belowFloor(f)) {
+                    return null;
+                }
+                BigDecimal b = new BigDecimal(Double.toString(t.baseline()));
+                return b.add(actual.subtract(b).divide(f, MC), MC);
+            }
+            default -> {
+                return actual;
+            }
+        }
+    }
+
+    private static boolean belowFloor(BigDecimal share) {
+        return share.doubleValue() < PROFILE_FLOOR - EPS;
+    }
+
+    /**
+     * p(t) of section 5b: last year's cumulative share at the same point of the year when the facts last year
+     * selected by the target's definition add up to more than 0, otherwise the schedule's f(t).
+     */
+    static BigDecimal profile(Target t, TargetData lastYear, Instant clock) {
+        BigDecimal[] shares = lastYearShares(t, lastYear);
+        return share(shares != null ? shares : scheduleShares(t), t.year(), t.zone(), clock);
+    }
+
+    /**
+     * Last year's cumulative share at the end of each month, January first, or null when last year has no facts
+     * or they add up to 0. Monthly amounts (flows, {@code project_progress}): the amount through month m over the
+     * year's total. Year-to-date reports ({@code indicator_report}): the value in force at the end of month m (0
+     * before the first report) over the value of the latest period reported. The scale cancels out.
+     */
+    static BigDecimal[] lastYearShares(Target t, TargetData lastYear) {
+        if (lastYear == null || t.source() == Source.CHILDREN) {
+            return null;
+        }
+        BigDecimal[] upTo = new BigDecimal[12];
+        BigDecimal running = BigDecimal.ZERO;
+        for (int m = 0; m < 12; m++) {
+            if (lastYear.reported()[m]) {
+                running = t.source() == Source.INDICATOR_REPORT ? lastYear.months()[m] : running.add(lastYear.months()[m]);
+            }
+            upTo[m] = running;
+        }
+        BigDecimal total = running;
+        if (total.signum() <= 0) {
+            return null;
+        }
+        BigDecimal[] shares = new BigDecimal[12];
+        for (int m = 0; m < 12; m++) {
+            shares[m] = upTo[m].divide(total, MC);
+        }
+        return shares;
+    }
+
+    /** The schedule's cumulative shares at each month end, as the decimals the plan wrote. */
+    static BigDecimal[] scheduleShares(Target t) {
+        BigDecimal[] shares = new BigDecimal[12];
+        for (int m = 0; m < 12; m++) {
+            shares[m] = new BigDecimal(Double.toString(t.schedule().get(m)));
+        }
+        return shares;
+    }
+
+    /**
+     * The share due at {@code t} given the cumulative shares at each month end: linear in time within a month (the
+     * real length of that month of {@code year} in {@code zone}), 0 before the year starts, 1 after it ends. The
+     * decimal twin of {@link Schedule#shareDue}.
+     */
+    static BigDecimal share(BigDecimal[] monthEnds, int year, ZoneId zone, Instant t) {
+        Instant start = Schedule.startOfMonth(YearMonth.of(year, 1), zone);
+        Instant end = Schedule.startOfMonth(YearMonth.of(year + 1, 1), zone);
+        if (t.isBefore(start)) {
+            return BigDecimal.ZERO;
+        }
+        if (!t.isBefore(end)) {
+            return BigDecimal.ONE;
+        }
+        YearMonth month = YearMonth.from(t.atZone(zone));
+        long ms = Schedule.startOfMonth(month, zone).toEpochMilli();
+        long me = Schedule.endOfMonth(month, zone).toEpochMilli();
+        int m = month.getMonthValue() - 1;
+        BigDecimal prev = m == 0 ? BigDecimal.ZERO : monthEnds[m - 1];
+        BigDecimal frac = BigDecimal.valueOf(t.toEpochMilli() - ms).divide(BigDecimal.valueOf(me - ms), MC);
+        return prev.add(monthEnds[m].subtract(prev).multiply(frac, MC), MC);
+    }
+
+    /**
+     * The outlook of section 5b: the plan's thresholds on h = projected completion − 1 (−h for {@code at_most}),
+     * or |projected − target| against the section 5 tolerance for {@code about}, mirroring its status rule.
+     */
+    static Outlook outlook(Target t, Double target, Double projected, Double projectedCompletion, Instant asOf) {
+        if (projected == null || target == null || yearOver(t, asOf)) {
+            return null;
+        }
+        if (t.comparator() == Comparator.ABOUT) {
+            double tolerance = tolerance(t, target);
+            double e = Math.abs(projected - target);
+            if (e <= tolerance + EPS) {
+                return Outlook.ON_COURSE;
+            }
+            return e <= 3 * tolerance + EPS ? Outlook.AT_RISK : Outlook.OFF_COURSE;
+        }
+        if (projectedCompletion == null) {
+            // A zero target: read the projection against the target itself, as status does.
+            boolean holds = t.comparator() == Comparator.AT_LEAST ? projected >= target : projected <= target;
+            return holds ? Outlook.ON_COURSE : Outlook.OFF_COURSE;
+        }
+        double h = projectedCompletion - 1;
+        double g = t.comparator() == Comparator.AT_LEAST ? h : -h;
+        Thresholds th = t.thresholds();
+        if (g >= th.lagging() - EPS) {
+            return Outlook.ON_COURSE;
+        }
+        return g >= th.severelyLagging() - EPS ? Outlook.AT_RISK : Outlook.OFF_COURSE;
     }
 
     static Double expected(Target t, Double target, double f) {
@@ -179,12 +392,12 @@ public final class KpiEngine {
         if (actual == null) {
             return Status.NO_DATA;
         }
-        boolean yearOver = !asOf.isBefore(Schedule.startOfMonth(YearMonth.of(t.year() + 1, 1), t.zone()));
+        boolean yearOver = yearOver(t, asOf);
         if (target == null) {
             return Status.NO_DATA;
         }
         if (t.comparator() == Comparator.ABOUT) {
-            double tolerance = t.unit().startsWith("percent") ? 0.5 : 0.02 * Math.abs(target);
+            double tolerance = tolerance(t, target);
             double d = actual - (expected == null ? 1.0 : expected) * target;
             if (yearOver) {
                 return Math.abs(d) <= tolerance + EPS ? Status.COMPLETED : Status.MISSED;
