@@ -26,6 +26,8 @@ public final class Config {
     public static final String PARTITIONS = "planpulse.topic.partitions";
     public static final String REPLICATION = "planpulse.topic.replication";
     public static final String AS_OF = "planpulse.as.of";
+    /** The deployment's zone: calendar months and years of facts; every plan's timezone must equal it. */
+    public static final String TIMEZONE = "planpulse.timezone";
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -38,6 +40,7 @@ public final class Config {
         c.values.put(HTTP_PORT, "8080");
         c.values.put(PARTITIONS, "3");
         c.values.put(REPLICATION, "-1");
+        c.values.put(TIMEZONE, "Asia/Shanghai");
         c.values.put("application.id", "planpulse");
         c.values.put("processing.guarantee", "exactly_once_v2");
         c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());
@@ -63,6 +66,10 @@ public final class Config {
             }
         });
         return c;
+    }
+
+    public java.time.ZoneId zone() {
+        return java.time.ZoneId.of(values.get(TIMEZONE));
     }
 
     public String get(String key) {

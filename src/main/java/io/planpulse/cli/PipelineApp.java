@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.planpulse.pipeline.PlanCatalog;
 import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.serve.HttpApi;
@@ -30,10 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +45,7 @@ public final class PipelineApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final KpiView view;
     private final HttpApi http;
+    private final PlanCatalog catalog;
 
     private PipelineApp(Config config, Clock clock) throws Exception {
         this.config = config;
@@ -59,7 +58,9 @@ public final class PipelineApp implements AutoCloseable {
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
         Properties props = streamsDefaults();
         props.putAll(config.kafka());
-        streams = new KafkaStreams(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry), props);
+        PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone());
+        catalog = settings.catalog();
+        streams = new KafkaStreams(PlanpulseTopology.build(settings, registry), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -68,7 +69,8 @@ public final class PipelineApp implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         streams.start();
         view = new KpiView(config.clients(), registry).start();
-        http = new HttpApi(config.get(Config.HTTP_HOST), config.getInt(Config.HTTP_PORT), view, registry, this::ready).start();
+        http = new HttpApi(config.get(Config.HTTP_HOST), config.getInt(Config.HTTP_PORT), view, registry, this::ready)
+                .plans(catalog).start();
     }
 
     /**
@@ -109,16 +111,14 @@ public final class PipelineApp implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING && planLoaded();
     }
 
+    /** A plan version is in force for some year. */
     private boolean planLoaded() {
-        try {
-            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(Topics.PLAN_STORE, QueryableStoreTypes.keyValueStore()));
-            try (var it = store.all()) {
-                return it.hasNext();
-            }
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return !catalog.years().isEmpty();
+    }
+
+    /** The plans in force (and refused), as this instance's pipeline sees them. */
+    public PlanCatalog catalog() {
+        return catalog;
     }
 
     public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
@@ -135,7 +135,7 @@ public final class PipelineApp implements AutoCloseable {
     /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
     public void awaitViewCaughtUp(Duration timeout) throws Exception {
         try (Admin admin = Admin.create(config.clients())) {
-            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI));
+            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI, Topics.UNPLANNED));
             await("KPI view", timeout, () -> end.entrySet().stream()
                     .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
         }

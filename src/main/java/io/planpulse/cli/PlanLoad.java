@@ -3,11 +3,10 @@ package io.planpulse.cli;
 import io.planpulse.pipeline.PlanPublisher;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.Plan;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,17 +17,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 
 /**
- * Publishes a validated plan to planpulse.plan in one transaction: every target, and a tombstone for each target of
- * the same year that the topic has and the plan no longer does.
+ * Publishes a validated plan to planpulse.plan in one transaction, as a new version of its year: every target, the
+ * version's manifest, and tombstones for older versions beyond the few kept (see PlanPublisher, PlanCatalog).
  */
 public final class PlanLoad {
     private PlanLoad() {
     }
 
-    /** @return the number of targets published and removed */
+    /** @return the number of targets published and of records removed (older versions) */
     public static int[] publish(Plan plan, Map<String, Object> clientConfig) {
-        Set<String> existing = currentKeys(clientConfig);
-        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing);
+        return publish(plan, clientConfig, null);
+    }
+
+    /**
+     * Publishes the plan as a new version of its year (see PlanPublisher); {@code source} names the file for
+     * {@code GET /api/plans}.
+     *
+     * @return the number of targets published and of records removed (older versions)
+     */
+    public static int[] publish(Plan plan, Map<String, Object> clientConfig, String source) {
+        Map<String, byte[]> existing = current(clientConfig);
+        Instant loadedAt = Instant.now();
+        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing,
+                PlanPublisher.newVersion(loadedAt), loadedAt, source);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -44,19 +55,19 @@ public final class PlanLoad {
             }
             producer.commitTransaction();
         }
-        return new int[] {records.size() - removed, removed};
+        return new int[] {plan.targets().size(), removed};
     }
 
-    /** The keys planpulse.plan holds now (a tombstone removes one). */
-    static Set<String> currentKeys(Map<String, Object> clientConfig) {
-        Set<String> keys = new HashSet<>();
+    /** The records planpulse.plan holds now (a tombstone removes one). */
+    static Map<String, byte[]> current(Map<String, Object> clientConfig) {
+        Map<String, byte[]> out = new HashMap<>();
         TopicAdmin.readAll(clientConfig, Topics.PLAN, new ByteArrayDeserializer(), r -> {
             if (r.value() == null) {
-                keys.remove(r.key());
+                out.remove(r.key());
             } else {
-                keys.add(r.key());
+                out.put(r.key(), r.value());
             }
         });
-        return keys;
+        return out;
     }
 }

@@ -4,17 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.avro.internal.KpiInput;
-import io.planpulse.plan.Source;
 import io.planpulse.plan.Stream;
-import io.planpulse.plan.Target;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,15 +20,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The intake of one input stream: decode, validate against the plan, drop duplicates by id, and hand the KPI
- * stage what the event contributes.
+ * The intake of one input stream: decode, validate, drop duplicates by id, and hand the KPI stage the facts. No
+ * plan decides what is kept (CONTRACT section 3, "Facts outlive plans"): the plans only say when a year closes.
  *
- * <p>Ids and the sums of flow events (trucks, trade, hub) per (year, target, month) are kept in the task's
+ * <p>Ids and the sums of flow events (trucks, trade, hub) per fact cell-month (year, month, combination of the
+ * stream's dimension values) are kept in the task's
  * {@link Journal}: on the heap per event, in a logged store once per batch of ids and before every commit. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
  * interval instead of one per event; under exactly-once the journal, the forwarded sums and the input offsets
  * commit together. Reports go through one by one: their upsert needs each report's own reported_at.
@@ -47,7 +45,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     private final Duration flushInterval;
     private ProcessorContext<String, Routed> context;
     private Journal journal;
-    private PlanCatalog.Index plan;
+    private Years years;
     private Counter events;
     private Counter duplicates;
 
@@ -72,8 +70,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
             LOG.info("{} task {}: {} ids remembered, journal read in {} ms", stream.type(), context.taskId(),
                     journal.size(), (System.nanoTime() - t0) / 1_000_000);
         }
-        ReadOnlyKeyValueStore<String, byte[]> planStore = context.getStateStore(Topics.PLAN_STORE);
-        this.plan = catalog.index(planStore);
+        this.years = new Years(catalog, clock);
         this.events = Counter.builder("planpulse.events").tag("stream", stream.type())
                 .description("Input records read").register(registry);
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
@@ -88,10 +85,22 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
     public void process(Record<byte[], byte[]> record) {
         events.increment();
         InputEvent e;
-        PlanCatalog.YearPlan year;
+        int year;
+        int month;
+        String cell = null;
         try {
             e = EventDecoder.decode(stream, record.value());
-            year = planFor(e);
+            if (e.period() != null) {
+                year = e.period().getYear();
+                month = e.period().getMonthValue();
+                years.check(year, years.startOf(year, month), "period " + e.period());
+            } else {
+                long t = e.time().toEpochMilli();
+                year = years.yearOf(t);
+                month = years.monthOf(year, t);
+                years.check(year, t, "time " + e.time());
+                cell = cell(e);
+            }
         } catch (Rejection r) {
             reject(record, r);
             return;
@@ -101,72 +110,54 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
             return;
         }
         if (stream.isFlow()) {
-            accumulate(e, year, record.timestamp());
+            journal.add(year, cell, month, amounts(e), record.timestamp());
             journal.accepted();
         } else {
             journal.accepted();
-            KpiInput in = KpiInput.newBuilder().setYear(year.year()).setTargetId(e.subject())
-                    .setMonth(e.period().getMonthValue()).setReport(true)
-                    .setAmount(e.measures().first().toPlainString()).setCount(1)
+            KpiInput in = KpiInput.newBuilder().setYear(year).setMonth(month).setStream(stream.type())
+                    .setSubject(e.subject()).setReport(true).setCount(1)
+                    .setAmounts(List.of(e.measures().first().toPlainString()))
                     .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
                     .setLastEventAt(record.timestamp()).build();
-            context.forward(new Record<>(year.year() + "/" + e.subject() + "/" + e.period(),
+            context.forward(new Record<>(year + "/" + e.subject() + "/" + e.period(),
                     new Routed(Topics.KPI_INPUT_REPARTITION, in), record.timestamp()));
         }
     }
 
-    /** The plan year the event belongs to, or the reason it belongs to none. */
-    private PlanCatalog.YearPlan planFor(InputEvent e) throws Rejection {
-        PlanCatalog.YearPlan year;
-        if (e.period() != null) {
-            year = plan.year(e.period().getYear());
-            if (year == null) {
-                throw new Rejection(Rejection.NO_PLAN, "no plan for " + e.period().getYear() + " (period " + e.period() + ")");
+    /** The event's fact cell: its dimension values in {@link Stream#dimensions()} order, joined by U+001F. */
+    private String cell(InputEvent e) throws Rejection {
+        List<String> dims = stream.dimensions();
+        StringBuilder b = new StringBuilder(48);
+        for (int i = 0; i < dims.size(); i++) {
+            if (i > 0) {
+                b.append(Facts.SEP);
             }
-        } else {
-            year = plan.yearOf(e.time());
-            if (year == null) {
-                throw new Rejection(Rejection.NO_PLAN, "no plan for the year of " + e.time());
+            String v = e.fields().get(dims.get(i));
+            if (v.indexOf(Facts.SEP) >= 0) {
+                throw new Rejection(Rejection.INVALID_VALUE, dims.get(i) + " contains the control character U+001F");
             }
+            b.append(v);
         }
-        if (year.closedAt(clock.instant())) {
-            throw new Rejection(Rejection.LATE, "plan year " + year.year() + " closed on "
-                    + LocalDate.of(year.year() + 1, 1, year.reportDeadlineDay()) + " (end of day)");
-        }
-        if (e.subject() != null) {
-            Target t = year.byId().get(e.subject());
-            Source expected = stream == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT;
-            if (t == null || t.source() != expected) {
-                throw new Rejection(Rejection.UNKNOWN_ID, (stream == Stream.PROJECT_PROGRESS ? "project '" : "indicator '")
-                        + EventDecoder.abbreviate(e.subject()) + "' is not a " + expected.wire() + " target of the "
-                        + year.year() + " plan");
-            }
-        }
-        return year;
+        return b.toString();
     }
 
-    private void accumulate(InputEvent e, PlanCatalog.YearPlan year, long recordTs) {
-        int month = year.monthOf(e.time().toEpochMilli());
-        for (Target t : year.flowTargets().getOrDefault(stream, List.of())) {
-            if (matches(t.filter(), e.fields())) {
-                journal.add(year.year(), t.id(), month, e.measures().get(t.source().measure()), recordTs);
-            }
+    private BigDecimal[] amounts(InputEvent e) {
+        List<String> measures = stream.measures();
+        BigDecimal[] out = new BigDecimal[measures.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = e.measures().get(measures.get(i));
         }
-    }
-
-    private static boolean matches(Map<String, String> filter, Map<String, String> fields) {
-        for (Map.Entry<String, String> f : filter.entrySet()) {
-            if (!f.getValue().equals(fields.get(f.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return out;
     }
 
     private void flush() {
         for (Journal.Sum sum : journal.drain()) {
-            KpiInput in = KpiInput.newBuilder().setYear(sum.year).setTargetId(sum.targetId).setMonth(sum.month)
-                    .setReport(false).setAmount(sum.amount.toPlainString()).setCount(sum.count).setReportedAt(0)
+            List<String> amounts = new ArrayList<>(sum.amounts.length);
+            for (BigDecimal a : sum.amounts) {
+                amounts.add(a.toPlainString());
+            }
+            KpiInput in = KpiInput.newBuilder().setYear(sum.year).setMonth(sum.month).setStream(stream.type())
+                    .setSubject(sum.cell).setReport(false).setCount(sum.count).setAmounts(amounts).setReportedAt(0)
                     .setLastEventAt(sum.lastEventAt).build();
             context.forward(new Record<>(sum.key(), new Routed(Topics.KPI_INPUT_REPARTITION, in), sum.lastEventAt));
         }

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The durable memory of one intake task: which ids it has seen, and what the flow events it accepted add to each
- * (year, target, month) until that is handed to the KPI stage.
+ * fact cell-month (year, month, combination of the stream's dimension values) until that is handed to the KPI stage.
  *
  * <p>Both live in one logged key-value store as <em>batches</em>: a batch holds up to {@link #BATCH_IDS} ids with
  * their times and the sums of the events behind them; key = the batch's sequence number (8 bytes, big-endian). An
@@ -33,39 +33,39 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class Journal {
     static final int BATCH_IDS = 256;
     static final int BATCH_ID_BYTES = 16 * 1024;
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
     private static final Bytes MARKER = Bytes.wrap(new byte[] {0});
 
-    /** What accepted flow events add to one (year, target, month). */
+    /**
+     * What accepted flow events add to one fact cell-month: (year, month, cell), where the cell is the combination
+     * of the stream's dimension values (joined by U+001F), with one exact sum per measure of the stream and a count.
+     */
     static final class Sum {
         final int year;
-        final String targetId;
+        final String cell;
         final int month;
-        BigDecimal amount = BigDecimal.ZERO;
+        final BigDecimal[] amounts;
         long count;
         long lastEventAt = Long.MIN_VALUE;
+        /** Another (year, month) of the same cell in the same batch (rare: events of a month's edge). */
+        Sum next;
 
-        Sum(int year, String targetId, int month) {
+        Sum(int year, String cell, int month, int measures) {
             this.year = year;
-            this.targetId = targetId;
+            this.cell = cell;
             this.month = month;
-        }
-
-        boolean is(int y, String t, int m) {
-            return year == y && month == m && (targetId == t || targetId.equals(t));
+            this.amounts = new BigDecimal[measures];
+            java.util.Arrays.fill(amounts, BigDecimal.ZERO);
         }
 
         String key() {
-            return key(year, targetId, month);
+            return year + "/" + cell + "/" + month;
         }
 
-        /** The KPI stage's key of a (year, target, month): {@code year/target/month}. */
-        static String key(int year, String targetId, int month) {
-            return year + "/" + targetId + "/" + month;
-        }
-
-        void add(BigDecimal a, long n, long at) {
-            amount = amount.add(a);
+        void add(BigDecimal[] a, long n, long at) {
+            for (int i = 0; i < amounts.length; i++) {
+                amounts[i] = amounts[i].add(a[i]);
+            }
             count += n;
             lastEventAt = Math.max(lastEventAt, at);
         }
@@ -81,23 +81,36 @@ final class Journal {
         long maxTs = Long.MIN_VALUE;
         /** Holds ids not yet written to the store. */
         boolean dirty;
-        /** A batch holds a few sums (the targets its events feed, times a month or two): a list scan finds one. */
-        final List<Sum> sums = new ArrayList<>();
+        /** The sums by cell; a cell's other (year, month) pairs hang off {@link Sum#next}. */
+        final Map<String, Sum> sums = new java.util.HashMap<>();
+        int sumCount;
 
         Batch(long seq) {
             this.seq = seq;
         }
 
-        Sum sum(int year, String targetId, int month) {
-            for (int i = 0; i < sums.size(); i++) {
-                Sum s = sums.get(i);
-                if (s.is(year, targetId, month)) {
+        Sum sum(int year, String cell, int month, int measures) {
+            Sum head = sums.get(cell);
+            for (Sum s = head; s != null; s = s.next) {
+                if (s.year == year && s.month == month) {
                     return s;
                 }
             }
-            Sum s = new Sum(year, targetId, month);
-            sums.add(s);
+            Sum s = new Sum(year, cell, month, measures);
+            s.next = head;
+            sums.put(cell, s);
+            sumCount++;
             return s;
+        }
+
+        List<Sum> allSums() {
+            List<Sum> out = new ArrayList<>(sumCount);
+            for (Sum head : sums.values()) {
+                for (Sum s = head; s != null; s = s.next) {
+                    out.add(s);
+                }
+            }
+            return out;
         }
 
         void addId(byte[] id, long ts) {
@@ -120,25 +133,33 @@ final class Journal {
         }
 
         byte[] encode() {
-            List<byte[]> targetIds = new ArrayList<>(sums.size());
-            List<byte[]> unscaled = new ArrayList<>(sums.size());
+            List<Sum> all = allSums();
+            List<byte[]> cells = new ArrayList<>(all.size());
+            List<byte[][]> unscaled = new ArrayList<>(all.size());
             int size = 1 + 8 + 8 + 4 + 4 + idBytes + 4;
-            for (Sum s : sums) {
-                byte[] t = s.targetId.getBytes(StandardCharsets.UTF_8);
-                byte[] u = s.amount.unscaledValue().toByteArray();
-                targetIds.add(t);
+            for (Sum s : all) {
+                byte[] c = s.cell.getBytes(StandardCharsets.UTF_8);
+                byte[][] u = new byte[s.amounts.length][];
+                size += 4 + 1 + 4 + c.length + 8 + 8 + 1;
+                for (int i = 0; i < u.length; i++) {
+                    u[i] = s.amounts[i].unscaledValue().toByteArray();
+                    size += 4 + 2 + u[i].length;
+                }
+                cells.add(c);
                 unscaled.add(u);
-                size += 4 + 1 + 2 + t.length + 8 + 8 + 4 + 2 + u.length;
             }
             ByteBuffer b = ByteBuffer.allocate(size);
             b.put(VERSION).putLong(minTs).putLong(maxTs).putInt(idCount).putInt(idBytes).put(ids, 0, idBytes);
-            b.putInt(sums.size());
-            int i = 0;
-            for (Sum s : sums) {
-                byte[] t = targetIds.get(i);
-                byte[] u = unscaled.get(i++);
-                b.putInt(s.year).put((byte) s.month).putShort((short) t.length).put(t).putLong(s.count)
-                        .putLong(s.lastEventAt).putInt(s.amount.scale()).putShort((short) u.length).put(u);
+            b.putInt(all.size());
+            for (int i = 0; i < all.size(); i++) {
+                Sum s = all.get(i);
+                byte[] c = cells.get(i);
+                byte[][] u = unscaled.get(i);
+                b.putInt(s.year).put((byte) s.month).putInt(c.length).put(c).putLong(s.count).putLong(s.lastEventAt)
+                        .put((byte) u.length);
+                for (int k = 0; k < u.length; k++) {
+                    b.putInt(s.amounts[k].scale()).putShort((short) u[k].length).put(u[k]);
+                }
             }
             return b.array();
         }
@@ -146,7 +167,8 @@ final class Journal {
         static Batch decode(long seq, byte[] v) {
             ByteBuffer b = ByteBuffer.wrap(v);
             if (b.get() != VERSION) {
-                throw new IllegalStateException("journal batch " + seq + " has an unknown format version " + v[0]);
+                throw new IllegalStateException("journal batch " + seq + " has format version " + v[0] + ", this build"
+                        + " reads " + VERSION + ": reset the application (see README, Upgrading) and replay");
             }
             Batch out = new Batch(seq);
             out.minTs = b.getLong();
@@ -159,16 +181,20 @@ final class Journal {
             for (int i = 0; i < n; i++) {
                 int year = b.getInt();
                 int month = b.get();
-                byte[] t = new byte[b.getShort()];
-                b.get(t);
-                Sum s = new Sum(year, new String(t, StandardCharsets.UTF_8), month);
-                s.count = b.getLong();
-                s.lastEventAt = b.getLong();
-                int scale = b.getInt();
-                byte[] u = new byte[b.getShort()];
-                b.get(u);
-                s.amount = new BigDecimal(new BigInteger(u), scale);
-                out.sums.add(s);
+                byte[] c = new byte[b.getInt()];
+                b.get(c);
+                long count = b.getLong();
+                long last = b.getLong();
+                int measures = b.get();
+                Sum s = out.sum(year, new String(c, StandardCharsets.UTF_8), month, measures);
+                s.count = count;
+                s.lastEventAt = last;
+                for (int k = 0; k < measures; k++) {
+                    int scale = b.getInt();
+                    byte[] u = new byte[b.getShort()];
+                    b.get(u);
+                    s.amounts[k] = new BigDecimal(new BigInteger(u), scale);
+                }
             }
             return out;
         }
@@ -257,12 +283,12 @@ final class Journal {
         }
     }
 
-    /** Adds a flow event's contribution to (year, target, month) in the open batch. */
-    void add(int year, String targetId, int month, BigDecimal amount, long at) {
-        open.sum(year, targetId, month).add(amount, 1, at);
+    /** Adds a flow event's amounts (one per measure of its stream) to its cell-month in the open batch. */
+    void add(int year, String cell, int month, BigDecimal[] amounts, long at) {
+        open.sum(year, cell, month, amounts.length).add(amounts, 1, at);
     }
 
-    /** The sums of every unforwarded batch, merged by (year, target, month); the marker moves past them. */
+    /** The sums of every unforwarded batch, merged by (year, cell, month); the marker moves past them. */
     List<Sum> drain() {
         if (unforwarded.isEmpty() && open.sums.isEmpty()) {
             return List.of();
@@ -271,9 +297,9 @@ final class Journal {
         List<Batch> all = new ArrayList<>(unforwarded);
         all.add(open);
         for (Batch b : all) {
-            for (Sum s : b.sums) {
-                merged.computeIfAbsent(s.key(), k -> new Sum(s.year, s.targetId, s.month))
-                        .add(s.amount, s.count, s.lastEventAt);
+            for (Sum s : b.allSums()) {
+                merged.computeIfAbsent(s.key(), k -> new Sum(s.year, s.cell, s.month, s.amounts.length))
+                        .add(s.amounts, s.count, s.lastEventAt);
             }
         }
         unforwarded.clear();

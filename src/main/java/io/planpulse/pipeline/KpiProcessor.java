@@ -4,24 +4,30 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.UnplannedSubject;
+import io.planpulse.avro.internal.FlowFact;
 import io.planpulse.avro.internal.KpiInput;
-import io.planpulse.avro.internal.ReportState;
-import io.planpulse.avro.internal.TargetState;
+import io.planpulse.avro.internal.ReportFact;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.TargetData;
 import io.planpulse.plan.Source;
+import io.planpulse.plan.Stream;
 import io.planpulse.plan.Target;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,26 +35,57 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The KPI stage (one partition, so it sees every target of every year): applies flow deltas and report upserts to
- * the per-target monthly state, and on a wall-clock punctuator evaluates the plan years that changed, publishing a
- * snapshot for every target whose figures moved and a status change for every status that did. Every year is also
- * re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no event.
+ * The KPI stage (one partition, so it sees every fact and every target of every year).
+ *
+ * <p>It keeps the <em>facts</em> (CONTRACT section 3, "Facts outlive plans"): per year, the flow cells (monthly counts
+ * and sums per combination of a stream's dimensions) and the report in force per (subject, month), whatever any
+ * plan says. They live on the heap ({@link Facts}) and in logged stores, written once per commit by a commit hook.
+ *
+ * <p>The plans are <em>queries</em> over them: on a wall-clock punctuator it evaluates each year's plan in force (one
+ * whole version, read once per round from the {@link PlanCatalog}) over that year's facts, publishing a snapshot for
+ * every target whose figures moved, a status change for every status that did, and the report subjects that no
+ * target names ({@code planpulse.unplanned}). A new plan version re-derives every flow target from all the facts of
+ * its year, so a plan loaded at any time gives the figures it would have given had it been loaded first. Every
+ * year is also re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no
+ * event.
  */
 final class KpiProcessor implements Processor<String, KpiInput, String, Routed> {
+    private static final Logger LOG = LoggerFactory.getLogger(KpiProcessor.class);
+    private static final Stream[] REPORT_STREAMS = {Stream.PROJECT_PROGRESS, Stream.INDICATOR_REPORT};
+
     private final PlanCatalog catalog;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Duration evaluateInterval;
     private final Duration clockTick;
     private ProcessorContext<String, Routed> context;
-    private KeyValueStore<String, TargetState> state;
-    private KeyValueStore<String, ReportState> reports;
+    private KeyValueStore<String, FlowFact> flowStore;
+    private KeyValueStore<String, ReportFact> reportStore;
     private KeyValueStore<String, KpiSnapshot> last;
-    private PlanCatalog.Index plan;
+    private KeyValueStore<String, UnplannedSubject> unplannedStore;
+
+    /** The facts, by year. */
+    private final Map<Integer, Facts.YearFacts> facts = new HashMap<>();
+    /** Cells changed since the last commit, by store key. */
+    private final Map<String, Facts.FlowCell> dirtyFlows = new LinkedHashMap<>();
+    private final Map<String, Facts.ReportCell> dirtyReports = new LinkedHashMap<>();
+    /** The snapshots last published, by year/id (a heap copy of the store {@code last}). */
+    private final Map<String, KpiSnapshot> published = new HashMap<>();
+    /** The unplanned subjects last published, by year/stream/subject. */
+    private final Map<String, UnplannedSubject> unplanned = new HashMap<>();
+    /** The flow targets' queries over their own year (key year/id) and over the year before (profiles). */
+    private final Map<String, Facts.Query> current = new HashMap<>();
+    private final Map<String, Facts.Query> previous = new HashMap<>();
+    /** The same queries by the year and stream of the facts they read, for the deltas. */
+    private final Map<Integer, Map<Stream, List<Facts.Query>>> queries = new HashMap<>();
+    private long queriesBuiltFor = -1;
+
     private final Set<Integer> dirty = new HashSet<>();
+    private final Set<Integer> reportYears = new HashSet<>();
     private boolean evaluateAll = true;
     private long lastFullEvaluation = Long.MIN_VALUE;
     private Counter staleReports;
@@ -65,17 +102,51 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
     @Override
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
-        this.state = context.getStateStore(Topics.TARGET_STATE_STORE);
-        this.reports = context.getStateStore(Topics.REPORT_STATE_STORE);
+        this.flowStore = context.getStateStore(Topics.FLOW_FACT_STORE);
+        this.reportStore = context.getStateStore(Topics.REPORT_FACT_STORE);
         this.last = context.getStateStore(Topics.KPI_LAST_STORE);
-        ReadOnlyKeyValueStore<String, byte[]> planStore = context.getStateStore(Topics.PLAN_STORE);
-        this.plan = catalog.index(planStore);
+        this.unplannedStore = context.getStateStore(Topics.UNPLANNED_LAST_STORE);
+        long t0 = System.nanoTime();
+        int[] n = new int[2];
+        try (KeyValueIterator<String, FlowFact> it = flowStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, FlowFact> kv = it.next();
+                String[] k = kv.key.split("/", 3);
+                Stream s = Stream.fromType(k[1]);
+                year(Integer.parseInt(k[0])).flows(s).put(k[2], Facts.FlowCell.fromAvro(kv.value));
+                n[0]++;
+            }
+        }
+        try (KeyValueIterator<String, ReportFact> it = reportStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ReportFact> kv = it.next();
+                String[] k = kv.key.split("/", 3);
+                year(Integer.parseInt(k[0])).reports(Stream.fromType(k[1])).put(k[2], Facts.ReportCell.fromAvro(kv.value));
+                n[1]++;
+            }
+        }
+        try (KeyValueIterator<String, KpiSnapshot> it = last.all()) {
+            it.forEachRemaining(kv -> published.put(kv.key, kv.value));
+        }
+        try (KeyValueIterator<String, UnplannedSubject> it = unplannedStore.all()) {
+            it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
+        }
+        if (n[0] + n[1] > 0) {
+            LOG.info("KPI stage: {} flow cells and {} report subjects read back in {} ms", n[0], n[1],
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
         this.staleReports = Counter.builder("planpulse.reports.superseded")
                 .description("Reports older than the report in force for their month (changed nothing)")
                 .register(registry);
         this.evaluations = Counter.builder("planpulse.kpi.evaluations")
                 .description("Evaluation rounds of the KPI stage").register(registry);
+        CommitHook hook = context.getStateStore(Topics.KPI_COMMIT_HOOK);
+        hook.beforeCommit(this::persist);
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
+    }
+
+    private Facts.YearFacts year(int y) {
+        return facts.computeIfAbsent(y, k -> new Facts.YearFacts());
     }
 
     @Override
@@ -84,72 +155,150 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
         if (in == null) {
             return;
         }
-        String key = in.getYear() + "/" + in.getTargetId();
-        int m = in.getMonth() - 1;
-        TargetState s = state.get(key);
-        if (s == null) {
-            s = Snapshots.emptyState();
-        }
+        Stream stream = Stream.fromType(in.getStream());
+        int y = in.getYear();
+        String key = y + "/" + stream.type() + "/" + in.getSubject();
         if (in.getReport()) {
-            String rkey = key + "/" + in.getMonth();
-            ReportState cur = reports.get(rkey);
-            if (cur != null && cur.getReportedAt() >= in.getReportedAt()) {
+            Facts.ReportCell cell = year(y).reports(stream).computeIfAbsent(in.getSubject(), k -> new Facts.ReportCell());
+            if (!cell.apply(in.getMonth(), new BigDecimal(in.getAmounts().get(0)), in.getReportedAt(), in.getReportId(),
+                    in.getLastEventAt())) {
                 staleReports.increment();
                 return;
             }
-            reports.put(rkey, new ReportState(in.getReportedAt(), in.getAmount(), in.getReportId()));
-            s.getMonths().set(m, in.getAmount());
+            dirtyReports.put(key, cell);
+            reportYears.add(y);
         } else {
-            s.getMonths().set(m, new BigDecimal(s.getMonths().get(m)).add(new BigDecimal(in.getAmount())).toPlainString());
+            Facts.FlowCell cell = year(y).flows(stream).get(in.getSubject());
+            if (cell == null) {
+                String[] dims = in.getSubject().split(String.valueOf(Facts.SEP), -1);
+                cell = new Facts.FlowCell(dims, stream.measures().size());
+                year(y).flows(stream).put(in.getSubject(), cell);
+            }
+            int m = in.getMonth() - 1;
+            BigDecimal[] amounts = new BigDecimal[cell.amounts.length];
+            for (int k = 0; k < amounts.length; k++) {
+                amounts[k] = new BigDecimal(in.getAmounts().get(k));
+                cell.amounts[k][m] = cell.amounts[k][m].add(amounts[k]);
+            }
+            cell.counts[m] += in.getCount();
+            cell.lastEventAt = Math.max(cell.lastEventAt, in.getLastEventAt());
+            dirtyFlows.put(key, cell);
+            for (Facts.Query q : queries.getOrDefault(y, Map.of()).getOrDefault(stream, List.of())) {
+                if (q.matches(cell.dims)) {
+                    q.add(in.getMonth(), in.getCount(), amounts, in.getLastEventAt());
+                }
+            }
         }
-        s.getReported().set(m, true);
-        s.setEvents(s.getEvents() + in.getCount());
-        s.setLastEventAt(Math.max(s.getLastEventAt(), in.getLastEventAt()));
-        state.put(key, s);
-        dirty.add(in.getYear());
+        dirty.add(y);
+        dirty.add(y + 1); // its facts are the profile of the year after (CONTRACT section 5b)
+    }
+
+    /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
+    private void persist() {
+        dirtyFlows.forEach((k, c) -> flowStore.put(k, c.toAvro()));
+        dirtyFlows.clear();
+        dirtyReports.forEach((k, c) -> reportStore.put(k, c.toAvro()));
+        dirtyReports.clear();
     }
 
     private void evaluate() {
         Instant now = clock.instant();
-        boolean planChanged = plan.refresh();
+        Map<Integer, PlanCatalog.YearPlan> plans = catalog.years(); // one snapshot for the whole round
+        long version = catalog.version();
+        boolean planChanged = version != queriesBuiltFor;
+        if (planChanged) {
+            buildQueries(plans);
+            queriesBuiltFor = version;
+        }
         boolean tick = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
-        if (planChanged || tick || evaluateAll) {
-            for (PlanCatalog.YearPlan y : plan.years()) {
-                evaluate(y, now);
-            }
-            removeTargetsNotIn(plan.years(), now);
-            lastFullEvaluation = now.toEpochMilli();
-            evaluateAll = false;
-        } else {
-            for (Integer y : dirty) {
-                PlanCatalog.YearPlan p = plan.year(y);
-                if (p != null) {
-                    evaluate(p, now);
-                }
+        boolean all = planChanged || tick || evaluateAll;
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            if (all || dirty.contains(p.year())) {
+                evaluate(p, now);
             }
         }
+        if (planChanged || evaluateAll) {
+            removeTargetsNotIn(plans, now);
+        }
+        updateUnplanned(planChanged || evaluateAll ? facts.keySet() : reportYears, plans, now);
+        if (all) {
+            lastFullEvaluation = now.toEpochMilli();
+            evaluateAll = false;
+        }
         dirty.clear();
+        reportYears.clear();
         evaluations.increment();
     }
 
-    private void evaluate(PlanCatalog.YearPlan year, Instant now) {
-        Map<String, TargetData> data = new HashMap<>();
-        for (Target t : year.targets()) {
-            if (t.source() != Source.CHILDREN) {
-                TargetState s = state.get(t.key());
-                if (s != null) {
-                    data.put(t.id(), Snapshots.toData(s));
+    /** Every flow target of every plan in force as a query over its year's facts, and over the year before. */
+    private void buildQueries(Map<Integer, PlanCatalog.YearPlan> plans) {
+        long t0 = System.nanoTime();
+        current.clear();
+        previous.clear();
+        queries.clear();
+        int n = 0;
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            for (List<Target> targets : p.flowTargets().values()) {
+                for (Target t : targets) {
+                    current.put(t.key(), query(t, p.year()));
+                    previous.put(t.key(), query(t, p.year() - 1));
+                    n++;
                 }
             }
         }
-        Map<String, Kpi> kpis = KpiEngine.evaluate(year.targets(), data, now);
+        LOG.debug("KPI stage: {} flow targets derived from their facts in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private Facts.Query query(Target t, int factYear) {
+        Facts.Query q = new Facts.Query(t, factYear);
+        Facts.YearFacts f = facts.get(factYear);
+        if (f != null) {
+            q.recompute(f.flows(q.stream).values());
+        }
+        queries.computeIfAbsent(factYear, k -> new EnumMap<>(Stream.class))
+                .computeIfAbsent(q.stream, k -> new ArrayList<>()).add(q);
+        return q;
+    }
+
+    /** What a target's definition selects of one year's facts; null when it selects nothing. */
+    private TargetData data(Target t, Map<String, Facts.Query> queries, int factYear) {
+        Source s = t.source();
+        if (s == Source.CHILDREN) {
+            return null;
+        }
+        if (s.stream().isFlow()) {
+            Facts.Query q = queries.get(t.key());
+            return q == null ? null : q.toData();
+        }
+        Facts.YearFacts f = facts.get(factYear);
+        Facts.ReportCell c = f == null ? null : f.reports(s.stream()).get(t.id());
+        return c == null ? null : c.toData();
+    }
+
+    private void evaluate(PlanCatalog.YearPlan p, Instant now) {
+        Map<String, TargetData> data = new HashMap<>();
+        Map<String, TargetData> lastYear = new HashMap<>();
+        for (Target t : p.targets()) {
+            TargetData d = data(t, current, p.year());
+            if (d != null) {
+                data.put(t.id(), d);
+            }
+            TargetData l = data(t, previous, p.year() - 1);
+            if (l != null) {
+                lastYear.put(t.id(), l);
+            }
+        }
+        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now);
+        String version = p.version().version();
+        int size = p.targets().size();
         for (Kpi k : kpis.values()) {
             String key = k.plan().key();
-            KpiSnapshot next = Snapshots.toAvro(k, now);
-            KpiSnapshot prev = last.get(key);
+            KpiSnapshot next = Snapshots.toAvro(k, now, version, size);
+            KpiSnapshot prev = published.get(key);
             if (Snapshots.sameFigures(next, prev)) {
                 continue;
             }
+            published.put(key, next);
             last.put(key, next);
             context.forward(new Record<>(key, new Routed(Topics.KPI, next), now.toEpochMilli()));
             if (prev == null || !prev.getStatus().equals(next.getStatus())) {
@@ -163,23 +312,65 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
     }
 
     /** A target no longer in the plan leaves the KPI table (tombstone), and so the boards. */
-    private void removeTargetsNotIn(Iterable<PlanCatalog.YearPlan> years, Instant now) {
-        Set<String> live = new HashSet<>();
-        for (PlanCatalog.YearPlan y : years) {
-            y.targets().forEach(t -> live.add(t.key()));
-        }
+    private void removeTargetsNotIn(Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
         List<String> gone = new ArrayList<>();
-        try (KeyValueIterator<String, KpiSnapshot> it = last.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, KpiSnapshot> kv = it.next();
-                if (!live.contains(kv.key)) {
-                    gone.add(kv.key);
-                }
+        for (String key : published.keySet()) {
+            int slash = key.indexOf('/');
+            PlanCatalog.YearPlan p = plans.get(Integer.parseInt(key.substring(0, slash)));
+            if (p == null || !p.byId().containsKey(key.substring(slash + 1))) {
+                gone.add(key);
             }
         }
         for (String key : gone) {
+            published.remove(key);
             last.delete(key);
             context.forward(new Record<>(key, new Routed(Topics.KPI, null), now.toEpochMilli()));
+        }
+    }
+
+    /**
+     * Publishes, for the given years, the report subjects that no target of the year's plan names (every subject,
+     * when the year has no plan), and removes the ones a plan now names.
+     */
+    private void updateUnplanned(Set<Integer> years, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        for (int y : new TreeSet<>(years)) {
+            Facts.YearFacts f = facts.get(y);
+            PlanCatalog.YearPlan p = plans.get(y);
+            Map<String, UnplannedSubject> want = new HashMap<>();
+            if (f != null) {
+                for (Stream s : REPORT_STREAMS) {
+                    Source source = s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT;
+                    for (Map.Entry<String, Facts.ReportCell> e : f.reports(s).entrySet()) {
+                        Target t = p == null ? null : p.byId().get(e.getKey());
+                        if (t != null && t.source() == source) {
+                            continue;
+                        }
+                        int m = e.getValue().lastMonth();
+                        want.put(y + "/" + s.type() + "/" + e.getKey(), UnplannedSubject.newBuilder().setYear(y)
+                                .setStream(s.type()).setSubject(e.getKey()).setReports(e.getValue().reports)
+                                .setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build());
+                    }
+                }
+            }
+            String prefix = y + "/";
+            List<String> gone = new ArrayList<>();
+            for (String k : unplanned.keySet()) {
+                if (k.startsWith(prefix) && !want.containsKey(k)) {
+                    gone.add(k);
+                }
+            }
+            for (String k : gone) {
+                unplanned.remove(k);
+                unplannedStore.delete(k);
+                context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, null), now.toEpochMilli()));
+            }
+            want.forEach((k, v) -> {
+                if (!v.equals(unplanned.get(k))) {
+                    unplanned.put(k, v);
+                    unplannedStore.put(k, v);
+                    context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+                }
+            });
         }
     }
 }

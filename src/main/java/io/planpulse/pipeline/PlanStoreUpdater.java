@@ -5,7 +5,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the global plan store in step with planpulse.plan and tells the catalogue that it moved. */
+/**
+ * Keeps the global plan store in step with planpulse.plan. The catalogue is rebuilt for a year only when a
+ * version's manifest arrives (it is written last in plan load's transaction), so a half-read version is never
+ * applied; records of plans published before versions existed rebuild their year at once.
+ */
 final class PlanStoreUpdater implements Processor<String, byte[], Void, Void> {
     private final PlanCatalog catalog;
     private KeyValueStore<String, byte[]> store;
@@ -17,19 +21,29 @@ final class PlanStoreUpdater implements Processor<String, byte[], Void, Void> {
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         store = context.getStateStore(Topics.PLAN_STORE);
-        catalog.changed();
+        catalog.rebuildAll(store);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        if (record.key() == null) {
+        String key = record.key();
+        if (key == null) {
             return;
         }
         if (record.value() == null) {
-            store.delete(record.key());
+            store.delete(key);
         } else {
-            store.put(record.key(), record.value());
+            store.put(key, record.value());
         }
-        catalog.changed();
+        boolean manifest = key.contains(PlanCatalog.MANIFEST);
+        boolean legacy = !manifest && !key.contains(PlanCatalog.TARGETS);
+        if ((manifest && record.value() != null) || legacy) {
+            int slash = key.indexOf('/');
+            try {
+                catalog.rebuild(store, Integer.parseInt(key.substring(0, Math.max(slash, 0))));
+            } catch (NumberFormatException e) {
+                // not a plan key; the catalogue ignores it too
+            }
+        }
     }
 }

@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.plan.Stream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,26 +26,40 @@ import org.apache.kafka.streams.state.Stores;
  * The planpulse topology.
  *
  * <pre>
- *  planpulse.plan ──► global store planpulse-plan (every task sees the whole plan)
+ *  planpulse.plan ──► global store planpulse-plan ──► PlanCatalog: one whole version per year in force
  *
  *  planpulse.{truck-departures, trade-declarations, hub-throughput}     (one sub-topology per stream)
- *        └► intake-*: decode, validate, dedup by id (400 days), pre-aggregate per (year, target, month) ─┐
+ *        └► intake-*: decode, validate, dedup by id (400 days), pre-aggregate facts per
+ *                     (year, month, combination of the stream's dimensions) ──────────────────────────┐
  *  planpulse.{project-progress, indicator-reports}                                                     │
  *        └► intake-*: decode, validate, dedup by id ──────────────────────────────────────────────────┤
  *                                  rejects ► planpulse.rejected                                        ▼
- *                         repartition kpi-input-* (1 partition each) ► kpi: upserts, sums, evaluation
+ *                  repartition kpi-input-* (1 partition each) ► kpi: facts (flow cells, reports in force);
+ *                                                                 each year's plan as queries over them
  *                                                                    ├► planpulse.kpi (compacted, key year/id)
- *                                                                    └► planpulse.status-changes
+ *                                                                    ├► planpulse.status-changes
+ *                                                                    └► planpulse.unplanned (compacted)
  * </pre>
  *
- * Months are calendar months in the plan's zone, taken from the event's own time (flows) or period (reports);
+ * Months are calendar months in the deployment's zone, taken from the event's own time (flows) or period (reports);
  * record timestamps only order and age the dedup store. The as-of clock drives closed years and evaluation.
  */
 public final class PlanpulseTopology {
     /** Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike. */
-    public record Settings(Clock clock, Duration flushInterval, Duration evaluateInterval, Duration clockTick) {
+    /**
+     * Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike.
+     *
+     * @param catalog the plans in force; the HTTP API reads the same one (GET /api/plans)
+     */
+    public record Settings(Clock clock, PlanCatalog catalog, Duration flushInterval, Duration evaluateInterval,
+                           Duration clockTick) {
         public static Settings defaults(Clock clock) {
-            return new Settings(clock, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5));
+            return defaults(clock, ZoneId.of("Asia/Shanghai"));
+        }
+
+        public static Settings defaults(Clock clock, ZoneId zone) {
+            return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100), Duration.ofMillis(100),
+                    Duration.ofSeconds(5));
         }
     }
 
@@ -57,7 +73,7 @@ public final class PlanpulseTopology {
     }
 
     public static void build(StreamsBuilder builder, Settings settings, MeterRegistry registry) {
-        PlanCatalog catalog = new PlanCatalog();
+        PlanCatalog catalog = settings.catalog();
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.PLAN_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
@@ -91,24 +107,35 @@ public final class PlanpulseTopology {
             kpiInput = kpiInput == null ? in : kpiInput.merge(in, Named.as("merge-kpi-input-" + s.type()));
         }
 
-        // The KPI stage's state is small (a few hundred targets a year): logged in-memory stores.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.TARGET_STATE_STORE),
-                Serdes.String(), Topics.TARGET_STATE.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_STATE_STORE),
-                Serdes.String(), Topics.REPORT_STATE.serde()).withCachingEnabled());
+        // The KPI stage's state is small (facts: a few thousand cells and subjects a year; a few hundred targets):
+        // logged in-memory stores, read onto the heap at start. The facts are written by the commit hook once per
+        // commit, so their stores are uncached (what the hook writes reaches the changelog in that commit).
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE),
+                Serdes.String(), Topics.FLOW_FACT.serde()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE),
+                Serdes.String(), Topics.REPORT_FACT.serde()).withCachingDisabled());
+        builder.addStateStore(CommitHook.builder(Topics.KPI_COMMIT_HOOK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
                 Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
+                Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()).withCachingEnabled());
 
         Map<String, KStream<String, Routed>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
                                 settings.clockTick()),
-                        Named.as("kpi"), Topics.TARGET_STATE_STORE, Topics.REPORT_STATE_STORE, Topics.KPI_LAST_STORE)
+                        Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
+                        Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
                 .split(Named.as("out-"))
                 .branch((k, v) -> v.topic().equals(Topics.KPI), Branched.as("kpi"))
+                .branch((k, v) -> v.topic().equals(Topics.UNPLANNED), Branched.as("unplanned"))
                 .defaultBranch(Branched.as("status"));
         outputs.get("out-kpi")
                 .mapValues(v -> (KpiSnapshot) v.value(), Named.as("as-kpi"))
                 .to(Topics.KPI, Produced.with(Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withName("kpi-sink"));
+        outputs.get("out-unplanned")
+                .mapValues(v -> (UnplannedSubject) v.value(), Named.as("as-unplanned"))
+                .to(Topics.UNPLANNED, Produced.with(Serdes.String(), Topics.UNPLANNED_SUBJECT.serde())
+                        .withName("unplanned-sink"));
         outputs.get("out-status")
                 .mapValues(v -> (StatusChange) v.value(), Named.as("as-status-change"))
                 .to(Topics.STATUS_CHANGES, Produced.with(Serdes.String(), Topics.STATUS_CHANGE.serde())

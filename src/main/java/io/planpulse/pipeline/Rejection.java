@@ -8,8 +8,8 @@ public final class Rejection extends Exception {
     public static final String INVALID_VALUE = "invalid_value";
     public static final String NEGATIVE_AMOUNT = "negative_amount";
     public static final String BAD_PERIOD = "bad_period";
-    public static final String UNKNOWN_ID = "unknown_id";
-    public static final String NO_PLAN = "no_plan";
+    /** A time or period more than a year ahead of the clock. */
+    public static final String OUT_OF_RANGE = "out_of_range";
     public static final String LATE = "late";
     public static final String TOO_LARGE = "too_large";
 

@@ -2,15 +2,11 @@ package io.planpulse.pipeline;
 
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.MonthValue;
-import io.planpulse.avro.internal.TargetState;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.MonthPoint;
-import io.planpulse.kpi.TargetData;
 import io.planpulse.plan.Target;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** Conversions between the KPI arithmetic and the records of the pipeline. */
@@ -18,7 +14,8 @@ public final class Snapshots {
     private Snapshots() {
     }
 
-    public static KpiSnapshot toAvro(Kpi k, Instant updatedAt) {
+    /** A KPI as published, with the plan version (and its size) it was computed from. */
+    public static KpiSnapshot toAvro(Kpi k, Instant updatedAt, String planVersion, int planSize) {
         Target t = k.plan();
         List<MonthValue> months = new ArrayList<>(12);
         for (MonthPoint p : k.months()) {
@@ -33,6 +30,9 @@ public final class Snapshots {
                 .setDataThrough(k.dataThrough()).setUpdatedAt(updatedAt).setMonths(months)
                 .setChildren(k.children())
                 .setLastEventAt(k.lastEventAt() == 0 ? null : Instant.ofEpochMilli(k.lastEventAt()))
+                .setPlanVersion(planVersion).setPlanSize(planSize)
+                .setProjected(k.projected()).setProjectedCompletion(k.projectedCompletion())
+                .setOutlook(k.outlook() == null ? null : k.outlook().wire())
                 .build();
     }
 
@@ -43,22 +43,5 @@ public final class Snapshots {
         }
         KpiSnapshot copy = KpiSnapshot.newBuilder(a).setUpdatedAt(b.getUpdatedAt()).setLastEventAt(b.getLastEventAt()).build();
         return copy.equals(b);
-    }
-
-    public static TargetState emptyState() {
-        return TargetState.newBuilder()
-                .setMonths(new ArrayList<>(Collections.nCopies(12, "0")))
-                .setReported(new ArrayList<>(Collections.nCopies(12, false)))
-                .setEvents(0).setLastEventAt(0).build();
-    }
-
-    public static TargetData toData(TargetState s) {
-        BigDecimal[] months = new BigDecimal[12];
-        boolean[] reported = new boolean[12];
-        for (int m = 0; m < 12; m++) {
-            months[m] = new BigDecimal(s.getMonths().get(m));
-            reported[m] = s.getReported().get(m);
-        }
-        return new TargetData(months, reported, s.getEvents(), s.getLastEventAt());
     }
 }

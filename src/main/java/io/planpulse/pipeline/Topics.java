@@ -4,14 +4,16 @@ import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.PlanTarget;
+import io.planpulse.avro.PlanVersion;
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.avro.StatusChange;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
+import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.avro.internal.KpiInput;
-import io.planpulse.avro.internal.ReportState;
-import io.planpulse.avro.internal.TargetState;
+import io.planpulse.avro.internal.FlowFact;
+import io.planpulse.avro.internal.ReportFact;
 import io.planpulse.plan.Stream;
 import java.util.List;
 
@@ -21,21 +23,27 @@ public final class Topics {
     public static final String KPI = "planpulse.kpi";
     public static final String STATUS_CHANGES = "planpulse.status-changes";
     public static final String REJECTED = "planpulse.rejected";
+    /** Report subjects with reports in a year whose plan names no target for them (compacted, key year/stream/subject). */
+    public static final String UNPLANNED = "planpulse.unplanned";
 
     /** Topics the pipeline reads events from; see {@link Stream#topic()}. */
     public static final List<String> INPUTS = java.util.Arrays.stream(Stream.values()).map(Stream::topic).toList();
-    public static final List<String> COMPACTED = List.of(PLAN, KPI);
+    public static final List<String> COMPACTED = List.of(PLAN, KPI, UNPLANNED);
     public static final List<String> ALL = java.util.stream.Stream.concat(INPUTS.stream(),
-            java.util.stream.Stream.of(PLAN, KPI, STATUS_CHANGES, REJECTED)).toList();
+            java.util.stream.Stream.of(PLAN, KPI, STATUS_CHANGES, REJECTED, UNPLANNED)).toList();
 
-    /** Global store of the plan catalogue, key year/id. */
+    /** Global store of the plan catalogue: every version's targets and manifests (see PlanCatalog). */
     public static final String PLAN_STORE = "planpulse-plan";
-    /** Per (year, target): monthly sums and report flags. */
-    public static final String TARGET_STATE_STORE = "planpulse-target-state";
-    /** Per (year, target, month): the report in force. */
-    public static final String REPORT_STATE_STORE = "planpulse-report-state";
+    /** Per (year, stream, cell): the flow facts, monthly counts and sums per measure. */
+    public static final String FLOW_FACT_STORE = "planpulse-flow-facts";
+    /** Per (year, stream, subject): the report in force for each month. */
+    public static final String REPORT_FACT_STORE = "planpulse-report-facts";
     /** Per (year, target): the snapshot last published, to publish only changes and detect status transitions. */
     public static final String KPI_LAST_STORE = "planpulse-kpi-last";
+    /** Per (year, stream, subject): the unplanned subject last published. */
+    public static final String UNPLANNED_LAST_STORE = "planpulse-unplanned-last";
+    /** The KPI stage's commit hook: writes the facts changed since the last commit. */
+    public static final String KPI_COMMIT_HOOK = "planpulse-commit-hook-kpi";
     /** Prefix of the repartition topics (one per stream, one partition each) from intake to the KPI stage. */
     public static final String KPI_INPUT_REPARTITION = "kpi-input";
 
@@ -49,8 +57,10 @@ public final class Topics {
     public static final AvroCodec<StatusChange> STATUS_CHANGE = AvroCodec.of(StatusChange.getClassSchema());
     public static final AvroCodec<RejectedRecord> REJECTED_RECORD = AvroCodec.of(RejectedRecord.getClassSchema());
     public static final AvroCodec<KpiInput> KPI_INPUT = AvroCodec.of(KpiInput.getClassSchema());
-    public static final AvroCodec<TargetState> TARGET_STATE = AvroCodec.of(TargetState.getClassSchema());
-    public static final AvroCodec<ReportState> REPORT_STATE = AvroCodec.of(ReportState.getClassSchema());
+    public static final AvroCodec<FlowFact> FLOW_FACT = AvroCodec.of(FlowFact.getClassSchema());
+    public static final AvroCodec<ReportFact> REPORT_FACT = AvroCodec.of(ReportFact.getClassSchema());
+    public static final AvroCodec<PlanVersion> PLAN_VERSION = AvroCodec.of(PlanVersion.getClassSchema());
+    public static final AvroCodec<UnplannedSubject> UNPLANNED_SUBJECT = AvroCodec.of(UnplannedSubject.getClassSchema());
 
     private Topics() {
     }

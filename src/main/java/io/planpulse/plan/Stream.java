@@ -1,27 +1,50 @@
 package io.planpulse.plan;
 
+import java.util.List;
 import java.util.Set;
 
 /** The five input streams, with their event type name, topic and id field (CONTRACT section 3). */
 public enum Stream {
-    PROJECT_PROGRESS("project_progress", "planpulse.project-progress", "report_id", Set.of()),
+    PROJECT_PROGRESS("project_progress", "planpulse.project-progress", "report_id", List.of(), List.of()),
     TRUCK_DEPARTURE("truck_departure", "planpulse.truck-departures", "departure_id",
-            Set.of("route_id", "destination_country", "exit_port")),
+            List.of("route_id", "destination_country", "exit_port"), List.of("cargo_value_cny", "cargo_weight_t")),
     TRADE_DECLARATION("trade_declaration", "planpulse.trade-declarations", "declaration_id",
-            Set.of("direction", "channel", "partner_country")),
-    HUB_THROUGHPUT("hub_throughput", "planpulse.hub-throughput", "record_id", Set.of("terminal")),
-    INDICATOR_REPORT("indicator_report", "planpulse.indicator-reports", "report_id", Set.of());
+            List.of("direction", "channel", "partner_country"), List.of("value_cny")),
+    HUB_THROUGHPUT("hub_throughput", "planpulse.hub-throughput", "record_id", List.of("terminal"), List.of("tonnes")),
+    INDICATOR_REPORT("indicator_report", "planpulse.indicator-reports", "report_id", List.of(), List.of());
 
     private final String type;
     private final String topic;
     private final String idField;
+    private final List<String> dimensions;
     private final Set<String> filterableFields;
+    private final List<String> measures;
 
-    Stream(String type, String topic, String idField, Set<String> filterableFields) {
+    Stream(String type, String topic, String idField, List<String> dimensions, List<String> measures) {
         this.type = type;
         this.topic = topic;
         this.idField = idField;
-        this.filterableFields = filterableFields;
+        this.dimensions = dimensions;
+        this.filterableFields = Set.copyOf(dimensions);
+        this.measures = measures;
+    }
+
+    /**
+     * The dimensions of a flow stream (CONTRACT section 3), in a fixed order: its facts are kept per month and
+     * combination of their values, and a target's filter may name them.
+     */
+    public List<String> dimensions() {
+        return dimensions;
+    }
+
+    /** The amounts a flow stream's facts sum, in a fixed order (the event count is kept beside them). */
+    public List<String> measures() {
+        return measures;
+    }
+
+    /** Index of a measure in {@link #measures()}, -1 for "count" (or a name the stream does not have). */
+    public int measureIndex(String measure) {
+        return measures.indexOf(measure);
     }
 
     /** The JSON Lines "type" and the stream label of metrics. */

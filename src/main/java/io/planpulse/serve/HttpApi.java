@@ -6,7 +6,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.MonthValue;
+import io.planpulse.avro.UnplannedSubject;
+import io.planpulse.kpi.Outlook;
 import io.planpulse.kpi.Status;
+import io.planpulse.pipeline.PlanCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,17 +28,20 @@ import java.util.stream.Collectors;
 
 /**
  * The read-only HTTP API of CONTRACT section 6 (JSON, snake_case) on the JDK's HTTP server: /api/kpis,
- * /api/kpis/{year}/{id}, /api/lagging, /health, /ready and /metrics. Anything but GET is refused with 405.
+ * /api/kpis/{year}/{id}, /api/lagging, /api/outlook, /api/plans, /api/unplanned, /health, /ready and /metrics. Anything but GET is refused with 405.
  */
 public final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> STATUSES = java.util.Arrays.stream(Status.values()).map(Status::wire)
+            .collect(Collectors.toSet());
+    private static final Set<String> OUTLOOKS = java.util.Arrays.stream(Outlook.values()).map(Outlook::wire)
             .collect(Collectors.toSet());
 
     private final HttpServer server;
     private final KpiView view;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
+    private volatile PlanCatalog catalog;
 
     public HttpApi(String host, int port, KpiView view, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
@@ -49,6 +55,12 @@ public final class HttpApi implements AutoCloseable {
             return t;
         }));
         server.createContext("/", this::handle);
+    }
+
+    /** Serves GET /api/plans from this catalogue (the pipeline's own). */
+    public HttpApi plans(PlanCatalog catalog) {
+        this.catalog = catalog;
+        return this;
     }
 
     public HttpApi start() {
@@ -79,7 +91,8 @@ public final class HttpApi implements AutoCloseable {
                 boolean ok = ready.getAsBoolean();
                 send(ex, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
             } else if (path.equals("/metrics")) {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+                // under the view's read lock: a scrape never sees half of a plan version switch
+                byte[] body = view.read(registry::scrape).getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {
@@ -92,10 +105,15 @@ public final class HttpApi implements AutoCloseable {
                 if (status != null && !STATUSES.contains(status)) {
                     throw new BadRequest("unknown status '" + status + "' (one of " + new java.util.TreeSet<>(STATUSES) + ")");
                 }
+                String outlook = q.get("outlook");
+                if (outlook != null && !OUTLOOKS.contains(outlook)) {
+                    throw new BadRequest("unknown outlook '" + outlook + "' (one of " + new java.util.TreeSet<>(OUTLOOKS) + ")");
+                }
                 List<Map<String, Object>> items = new ArrayList<>();
                 for (KpiSnapshot s : view.all()) {
                     if ((year == null || s.getYear() == year) && (category == null || category.equals(s.getCategory()))
-                            && (status == null || status.equals(s.getStatus()))) {
+                            && (status == null || status.equals(s.getStatus()))
+                            && (outlook == null || outlook.equals(s.getOutlook()))) {
                         items.add(item(s));
                     }
                 }
@@ -133,6 +151,38 @@ public final class HttpApi implements AutoCloseable {
                                 .thenComparing(KpiSnapshot::getId))
                         .map(HttpApi::item).toList();
                 send(ex, 200, items);
+            } else if (path.equals("/api/outlook")) {
+                Integer year = year(q);
+                List<Map<String, Object>> items = view.all().stream()
+                        .filter(s -> year == null || s.getYear() == year)
+                        .filter(s -> "at_risk".equals(s.getOutlook()) || "off_course".equals(s.getOutlook()))
+                        .sorted(Comparator.comparing((KpiSnapshot s) -> s.getProjectedCompletion() == null
+                                        ? Double.MAX_VALUE : worstFirst(s))
+                                .thenComparing(KpiSnapshot::getId))
+                        .map(s -> {
+                            Map<String, Object> m = item(s);
+                            m.put("early_warning", "off_course".equals(s.getOutlook())
+                                    && ("on_track".equals(s.getStatus()) || "ahead".equals(s.getStatus())));
+                            return m;
+                        }).toList();
+                send(ex, 200, items);
+            } else if (path.equals("/api/plans")) {
+                send(ex, 200, plans());
+            } else if (path.equals("/api/unplanned")) {
+                Integer year = year(q);
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (UnplannedSubject u : view.unplanned()) {
+                    if (year == null || u.getYear() == year) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("year", u.getYear());
+                        m.put("stream", u.getStream());
+                        m.put("subject", u.getSubject());
+                        m.put("reports", u.getReports());
+                        m.put("last_period", u.getLastPeriod().isEmpty() ? null : u.getLastPeriod());
+                        items.add(m);
+                    }
+                }
+                send(ex, 200, items);
             } else {
                 send(ex, 404, Map.of("error", "no such route: " + path));
             }
@@ -143,6 +193,52 @@ public final class HttpApi implements AutoCloseable {
         } finally {
             ex.close();
         }
+    }
+
+    /**
+     * How far below its target a projection ends, for "worst first": the shortfall of projected completion (at_most:
+     * the excess; about: the distance from 1).
+     */
+    private static double worstFirst(KpiSnapshot s) {
+        double pc = s.getProjectedCompletion();
+        return switch (s.getComparator()) {
+            case "at_most" -> 1 - pc;
+            case "about" -> -Math.abs(pc - 1);
+            default -> pc - 1;
+        };
+    }
+
+    /** GET /api/plans: per year, the version in force and the last refused one. */
+    private List<Map<String, Object>> plans() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (catalog == null) {
+            return out;
+        }
+        for (PlanCatalog.YearStatus y : catalog.statuses()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("year", y.year());
+            m.put("in_force", version(y.inForce()));
+            Map<String, Object> refused = null;
+            if (y.lastRefused() != null) {
+                refused = version(y.lastRefused().version());
+                refused.put("reason", y.lastRefused().reason());
+            }
+            m.put("last_refused", refused);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> version(PlanCatalog.Version v) {
+        if (v == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", v.version());
+        m.put("loaded_at", v.loadedAt() == null ? null : v.loadedAt().toString());
+        m.put("targets", v.targets());
+        m.put("source", v.source());
+        return m;
     }
 
     /** The list item of CONTRACT section 6, fields in contract order. */
@@ -166,6 +262,9 @@ public final class HttpApi implements AutoCloseable {
         m.put("parent", s.getParent());
         m.put("owner", s.getOwner());
         m.put("data_through", s.getDataThrough());
+        m.put("projected", s.getProjected());
+        m.put("projected_completion", s.getProjectedCompletion());
+        m.put("outlook", s.getOutlook());
         m.put("updated_at", s.getUpdatedAt().toString());
         return m;
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.planpulse.avro.KpiSnapshot;
+import io.planpulse.kpi.Outlook;
 import io.planpulse.kpi.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,12 @@ final class KpiGauges {
             for (Status st : Status.values()) {
                 gauge("planpulse.kpi.status#" + st.wire(), tags.and("status", st.wire()), "1 for the current status");
             }
+            gauge("planpulse.kpi.projected", unitTags, "Projected year-end actual, in the target's unit");
+            gauge("planpulse.kpi.projected.completion.ratio", tags, "Projected year-end completion: projected / target");
+            for (Outlook o : Outlook.values()) {
+                gauge("planpulse.kpi.outlook#" + o.wire(), tags.and("outlook", o.wire()),
+                        "1 for the current outlook (none while there is no projection)");
+            }
             AtomicReference<Double> one = new AtomicReference<>(1.0);
             values.put("info", one);
             gauges.add(Gauge.builder("planpulse.kpi.info", one, r -> r.get())
@@ -80,6 +87,11 @@ final class KpiGauges {
             put("planpulse.kpi.overdue", s.getOverdue() ? 1.0 : 0.0);
             for (Status st : Status.values()) {
                 put("planpulse.kpi.status#" + st.wire(), st.wire().equals(s.getStatus()) ? 1.0 : 0.0);
+            }
+            put("planpulse.kpi.projected", s.getProjected());
+            put("planpulse.kpi.projected.completion.ratio", s.getProjectedCompletion());
+            for (Outlook o : Outlook.values()) {
+                put("planpulse.kpi.outlook#" + o.wire(), o.wire().equals(s.getOutlook()) ? 1.0 : 0.0);
             }
         }
 

@@ -6,13 +6,20 @@ import io.micrometer.core.instrument.Timer;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.pipeline.Topics;
 import java.time.Duration;
+import io.planpulse.avro.UnplannedSubject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,16 +31,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every instance's copy of the KPI table: it reads the whole compacted topic planpulse.kpi (committed records only)
- * from the beginning, without a consumer group, so any instance answers any query with the same figures. It feeds
- * the HTTP API and the KPI gauges, and measures freshness (record timestamp of the newest event reflected → now).
+ * Every instance's copy of the KPI table: it reads the whole compacted topics planpulse.kpi and planpulse.unplanned
+ * (committed records only) from the beginning, without a consumer group, so any instance answers any query with the
+ * same figures. It feeds the HTTP API and the gauges, and measures freshness (record timestamp of the newest event
+ * reflected → now).
+ *
+ * <p>Plan versions are atomic here too (CONTRACT section 2): a snapshot of a version other than the one the view
+ * holds for its year is staged until every target of that version ({@code plan_size}) has arrived, then the year
+ * switches to it in one step, under the write lock that every answer and every scrape reads under
+ * ({@link #read}). So no answer or scrape mixes two versions of a year's plan, and targets the new version dropped
+ * leave with the switch.
  */
 public final class KpiView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KpiView.class);
 
     private final NavigableMap<String, KpiSnapshot> table = new ConcurrentSkipListMap<>();
+    private final NavigableMap<String, UnplannedSubject> unplanned = new ConcurrentSkipListMap<>();
+    /** Per year: the plan version the table holds. */
+    private final Map<Integer, String> versions = new HashMap<>();
+    /** Per year and version: snapshots of a version not yet complete. */
+    private final Map<Integer, Map<String, Map<String, KpiSnapshot>>> staged = new HashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final KafkaConsumer<String, byte[]> consumer;
     private final KpiGauges gauges;
+    private final UnplannedGauges unplannedGauges;
     private final Timer latency;
     private final Counter updates;
     private final Thread thread;
@@ -49,6 +70,7 @@ public final class KpiView implements AutoCloseable {
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         gauges = new KpiGauges(registry);
+        unplannedGauges = new UnplannedGauges(registry);
         latency = Timer.builder("planpulse.processing.latency")
                 .description("Kafka timestamp of the newest event reflected in a KPI -> the KPI update seen here")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -64,13 +86,31 @@ public final class KpiView implements AutoCloseable {
 
     private void loop() {
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(Topics.KPI).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : List.of(Topics.KPI, Topics.UNPLANNED)) {
+                consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    lock.writeLock().lock();
+                    try {
+                        for (ConsumerRecord<String, byte[]> r : records) {
+                            if (r.topic().equals(Topics.UNPLANNED)) {
+                                applyUnplanned(r);
+                            } else {
+                                apply(r);
+                            }
+                        }
+                        Set<Integer> years = new TreeSet<>();
+                        table.values().forEach(k -> years.add(k.getYear()));
+                        unplanned.values().forEach(u -> years.add(u.getYear()));
+                        unplannedGauges.update(unplanned.values(), years);
+                    } finally {
+                        lock.writeLock().unlock();
+                    }
                 }
                 Map<TopicPartition, Long> pos = new java.util.HashMap<>();
                 for (TopicPartition tp : parts) {
@@ -89,6 +129,21 @@ public final class KpiView implements AutoCloseable {
         }
     }
 
+    private void applyUnplanned(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        if (r.value() == null) {
+            unplanned.remove(r.key());
+            return;
+        }
+        try {
+            unplanned.put(r.key(), Topics.UNPLANNED_SUBJECT.decode(r.value()));
+        } catch (Exception e) {
+            LOG.error("skipping unplanned record {} that does not decode: {}", r.key(), e.toString());
+        }
+    }
+
     private void apply(ConsumerRecord<String, byte[]> r) {
         if (r.key() == null) {
             return;
@@ -96,6 +151,7 @@ public final class KpiView implements AutoCloseable {
         if (r.value() == null) {
             table.remove(r.key());
             gauges.update(r.key(), null);
+            staged.values().forEach(byVersion -> byVersion.values().forEach(m -> m.remove(r.key())));
             return;
         }
         KpiSnapshot s;
@@ -105,9 +161,41 @@ public final class KpiView implements AutoCloseable {
             LOG.error("skipping KPI record {} that does not decode: {}", r.key(), e.toString());
             return;
         }
-        KpiSnapshot prev = table.put(r.key(), s);
-        gauges.update(r.key(), s);
         updates.increment();
+        String v = s.getPlanVersion();
+        if (v == null || v.equals(versions.get(s.getYear())) || s.getPlanSize() == null) {
+            put(r.key(), s);
+            return;
+        }
+        Map<String, KpiSnapshot> stage = staged.computeIfAbsent(s.getYear(), y -> new HashMap<>())
+                .computeIfAbsent(v, k -> new HashMap<>());
+        stage.put(r.key(), s);
+        if (stage.size() >= s.getPlanSize()) {
+            switchTo(s.getYear(), v, stage);
+        }
+    }
+
+    /** The year's plan version changes in one step: its old targets go, the new version's snapshots come. */
+    private void switchTo(int year, String version, Map<String, KpiSnapshot> stage) {
+        String prefix = year + "/";
+        List<String> old = new ArrayList<>();
+        for (String k : table.subMap(prefix, prefix + "\uffff").keySet()) {
+            if (!stage.containsKey(k)) {
+                old.add(k);
+            }
+        }
+        for (String k : old) {
+            table.remove(k);
+            gauges.update(k, null);
+        }
+        stage.forEach(this::put);
+        versions.put(year, version);
+        staged.remove(year);
+    }
+
+    private void put(String key, KpiSnapshot s) {
+        KpiSnapshot prev = table.put(key, s);
+        gauges.update(key, s);
         if (s.getLastEventAt() != null && (prev == null || prev.getLastEventAt() == null
                 || s.getLastEventAt().isAfter(prev.getLastEventAt()))) {
             long ms = System.currentTimeMillis() - s.getLastEventAt().toEpochMilli();
@@ -115,17 +203,35 @@ public final class KpiView implements AutoCloseable {
         }
     }
 
-    /** Consumed positions of planpulse.kpi, for waiting until the view has caught up. */
+    /**
+     * Runs {@code action} while no plan version switch or KPI update can happen: every answer and scrape built
+     * inside it sees one version of each year's plan.
+     */
+    public <T> T read(Supplier<T> action) {
+        lock.readLock().lock();
+        try {
+            return action.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Consumed positions of planpulse.kpi and planpulse.unplanned, for waiting until the view has caught up. */
     public Map<TopicPartition, Long> positions() {
         return positions;
     }
 
     public List<KpiSnapshot> all() {
-        return new ArrayList<>(table.values());
+        return read(() -> new ArrayList<>(table.values()));
     }
 
     public KpiSnapshot get(int year, String id) {
         return table.get(year + "/" + id);
+    }
+
+    /** The unplanned report subjects, year, stream and subject order. */
+    public List<UnplannedSubject> unplanned() {
+        return read(() -> new ArrayList<>(unplanned.values()));
     }
 
     public int size() {

@@ -38,7 +38,7 @@ class JournalTest {
 
     private static void event(Journal j, String id, long ts, String amount) {
         if (j.accept(id(id), ts)) {
-            j.add(2025, "cargo_value", 3, new BigDecimal(amount), ts);
+            j.add(2025, "cq-hanoi\u001fVN\u001fyouyiguan", 3, new BigDecimal[] {new BigDecimal(amount), BigDecimal.ONE}, ts);
             j.accepted();
         }
     }
@@ -56,7 +56,7 @@ class JournalTest {
         assertThat(r.accept(id("b"), 3_000)).isTrue();
         List<Journal.Sum> sums = r.drain();
         assertThat(sums).hasSize(1);
-        assertThat(sums.get(0).amount).isEqualByComparingTo("1.5");
+        assertThat(sums.get(0).amounts[0]).isEqualByComparingTo("1.5");
         assertThat(sums.get(0).count).isEqualTo(1);
     }
 
@@ -70,7 +70,7 @@ class JournalTest {
         event(j, "td-5", 9_999, "100"); // a duplicate changes nothing
         List<Journal.Sum> first = j.drain();
         assertThat(first).hasSize(1);
-        assertThat(first.get(0).amount).isEqualByComparingTo(new BigDecimal("0.1").multiply(BigDecimal.valueOf(n)));
+        assertThat(first.get(0).amounts[0]).isEqualByComparingTo(new BigDecimal("0.1").multiply(BigDecimal.valueOf(n)));
         assertThat(first.get(0).count).isEqualTo(n);
         assertThat(first.get(0).lastEventAt).isEqualTo(1_000 + n - 1);
         assertThat(j.drain()).isEmpty();
@@ -81,7 +81,7 @@ class JournalTest {
         assertThat(r.size()).isEqualTo(n + 1);
         List<Journal.Sum> after = r.drain();
         assertThat(after).hasSize(1);
-        assertThat(after.get(0).amount).isEqualByComparingTo("7");
+        assertThat(after.get(0).amounts[0]).isEqualByComparingTo("7");
         assertThat(reopened().drain()).isEmpty();
     }
 

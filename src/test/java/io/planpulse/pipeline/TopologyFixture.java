@@ -9,6 +9,7 @@ import io.planpulse.avro.RejectedRecord;
 import io.planpulse.avro.StatusChange;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
+import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Stream;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +44,17 @@ final class TopologyFixture implements AutoCloseable {
     final MutableClock clock;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
+    private final PlanpulseTopology.Settings settings;
     private final Map<Stream, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Stream.class);
     private final TestInputTopic<String, byte[]> plan;
     private final TestOutputTopic<String, KpiSnapshot> kpi;
     private final TestOutputTopic<String, StatusChange> status;
     private final TestOutputTopic<String, RejectedRecord> rejected;
     private final Map<String, KpiSnapshot> table = new LinkedHashMap<>();
-    private final Set<String> planKeys = new HashSet<>();
+    private final Map<String, byte[]> planRecords = new HashMap<>();
+    private final TestOutputTopic<String, UnplannedSubject> unplannedTopic;
+    final Map<String, UnplannedSubject> unplanned = new LinkedHashMap<>();
+    final List<KpiSnapshot> snapshots = new ArrayList<>();
     final List<StatusChange> statusChanges = new ArrayList<>();
     final List<RejectedRecord> rejects = new ArrayList<>();
 
@@ -59,8 +65,8 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("planpulse-ttd").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        driver = new TopologyTestDriver(PlanpulseTopology.build(PlanpulseTopology.Settings.defaults(clock), registry),
-                props, WALL_START);
+        settings = PlanpulseTopology.Settings.defaults(clock);
+        driver = new TopologyTestDriver(PlanpulseTopology.build(settings, registry), props, WALL_START);
         for (Stream s : Stream.values()) {
             inputs.put(s, driver.createInputTopic(s.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
                     WALL_START, Duration.ofMillis(1)));
@@ -71,6 +77,8 @@ final class TopologyFixture implements AutoCloseable {
                 Topics.STATUS_CHANGE.serde().deserializer());
         rejected = driver.createOutputTopic(Topics.REJECTED, new StringDeserializer(),
                 Topics.REJECTED_RECORD.serde().deserializer());
+        unplannedTopic = driver.createOutputTopic(Topics.UNPLANNED, new StringDeserializer(),
+                Topics.UNPLANNED_SUBJECT.serde().deserializer());
     }
 
     static Plan testPlan() throws Exception {
@@ -83,15 +91,24 @@ final class TopologyFixture implements AutoCloseable {
         }
     }
 
-    void load(Plan p) {
-        for (KeyValue<String, byte[]> kv : PlanPublisher.records(p, planKeys)) {
+    /** Publishes the plan as a new version, as plan load does; returns the version id. */
+    String load(Plan p) {
+        Instant at = Instant.now().plusMillis(planRecords.size());
+        String version = PlanPublisher.newVersion(at);
+        for (KeyValue<String, byte[]> kv : PlanPublisher.records(p, planRecords, version, at, "test")) {
             plan.pipeInput(kv.key, kv.value);
             if (kv.value == null) {
-                planKeys.remove(kv.key);
+                planRecords.remove(kv.key);
             } else {
-                planKeys.add(kv.key);
+                planRecords.put(kv.key, kv.value);
             }
         }
+        return version;
+    }
+
+    /** Pipes raw plan records (key, value), as another publisher might. */
+    void planRecord(String key, byte[] value) {
+        plan.pipeInput(key, value);
     }
 
     void send(Stream s, String key, byte[] value) {
@@ -125,6 +142,15 @@ final class TopologyFixture implements AutoCloseable {
                 table.remove(r.key());
             } else {
                 table.put(r.key(), r.value());
+                snapshots.add(r.value());
+            }
+        }
+        while (!unplannedTopic.isEmpty()) {
+            var r = unplannedTopic.readRecord();
+            if (r.value() == null) {
+                unplanned.remove(r.key());
+            } else {
+                unplanned.put(r.key(), r.value());
             }
         }
         statusChanges.addAll(status.readValuesToList());
@@ -136,6 +162,10 @@ final class TopologyFixture implements AutoCloseable {
         clock.set(OffsetDateTime.parse(asOf).toInstant());
         driver.advanceWallClockTime(Duration.ofSeconds(6));
         settle();
+    }
+
+    PlanCatalog catalog() {
+        return settings.catalog();
     }
 
     KpiSnapshot kpi(String id) {

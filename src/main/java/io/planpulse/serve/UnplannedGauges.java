@@ -1,0 +1,51 @@
+package io.planpulse.serve;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.planpulse.avro.UnplannedSubject;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code planpulse_unplanned_subjects{year,stream}}: report subjects with reports in a year whose plan names no target
+ * for them. Every year the view knows (from the KPI table or the unplanned list) has a series for both report
+ * streams, 0 when nothing is unplanned, so a board shows "none" rather than "no data".
+ */
+final class UnplannedGauges {
+    static final String[] STREAMS = {"project_progress", "indicator_report"};
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> values = new HashMap<>();
+
+    UnplannedGauges(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void update(Collection<UnplannedSubject> subjects, Collection<Integer> years) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (int y : years) {
+            for (String s : STREAMS) {
+                counts.put(y + "/" + s, 0L);
+            }
+        }
+        for (UnplannedSubject u : subjects) {
+            counts.merge(u.getYear() + "/" + u.getStream(), 1L, Long::sum);
+        }
+        counts.forEach((k, n) -> values.computeIfAbsent(k, key -> {
+            AtomicLong v = new AtomicLong();
+            String[] p = key.split("/", 2);
+            Gauge.builder("planpulse.unplanned.subjects", v, AtomicLong::get)
+                    .description("Report subjects with reports but no target in that year's plan")
+                    .tags(Tags.of("year", p[0], "stream", p[1])).register(registry);
+            return v;
+        }).set(n));
+        values.forEach((k, v) -> {
+            if (!counts.containsKey(k)) {
+                v.set(0);
+            }
+        });
+    }
+}
