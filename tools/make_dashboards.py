@@ -12,8 +12,31 @@ STATUS_COLORS = [
     ("completed", "dark-green"), ("ahead", "green"), ("on_track", "light-green"), ("lagging", "orange"),
     ("severely_lagging", "red"), ("missed", "dark-red"), ("no_data", "gray"),
 ]
+OUTLOOK_COLORS = [("on_course", "green"), ("at_risk", "orange"), ("off_course", "red")]
+# No query names a target id: targets are picked by their labels (category, kind, unit), by the descriptive labels
+# of planpulse_kpi_info (owner, parent, ...), by the plan's structure (a rollup is a target that another target
+# names as its parent) and by template variables filled from label_values(), so the boards follow any year's plan.
 SEL = 'year="$year", category=~"$category", kind=~"$kind"'
 OWNER = ' * on (year, indicator) group_left (owner, name_zh, name_en) planpulse_kpi_info{year="$year", owner=~"$owner"}'
+NAMES = ' * on (year, indicator) group_left (owner, name_zh, name_en) planpulse_kpi_info{year="$year"}'
+
+
+def info_only(info_sel):
+    """Keeps the series of the targets whose planpulse_kpi_info matches, adding no label."""
+    return f" and on (year, indicator) planpulse_kpi_info{{{info_sel}}}"
+
+
+def rollups(parent_re):
+    """The investment rollups (targets that investment_projects targets name as their parent) matching parent_re, as
+    series {year, indicator}: the plan's structure, not its ids."""
+    return (f'label_replace(group by (year, parent) (planpulse_kpi_info{{year="$year", category="investment_projects", '
+            f'parent=~"{parent_re}"}}), "indicator", "$1", "parent", "(.+)")')
+
+
+def early_warning(sel):
+    """CONTRACT §5b: outlook off_course while the status is on_track or ahead."""
+    return (f'((planpulse_kpi_outlook{{{sel}, outlook="off_course"}} == 1) and on (year, indicator) '
+            f'(planpulse_kpi_status{{{sel}, status=~"on_track|ahead"}} == 1))')
 
 
 class Board:
@@ -22,18 +45,20 @@ class Board:
         self.panels, self.next_id, self.y = [], 1, 0
         self.variables = []
 
-    def var_query(self, name, label, query, all_=False, multi=False):
+    def var_query(self, name, label, query, all_=False, multi=False, all_value=".*", description=""):
         v = {"name": name, "label": label, "type": "query", "datasource": DS,
              "query": {"query": query, "refId": "vars-" + name, "qryType": 1},
              "refresh": 2, "sort": 1, "hide": 0, "multi": multi, "includeAll": all_,
              "skipUrlSync": False, "options": []}
+        if description:
+            v["description"] = description
         if all_:
-            v["allValue"] = ".*"
+            v["allValue"] = all_value
             v["current"] = {"selected": True, "text": ["All"], "value": ["$__all"]}
         self.variables.append(v)
 
     def panel(self, kind, title, targets, w=12, h=8, description="", options=None, field_config=None,
-              transformations=None):
+              transformations=None, repeat=None, max_per_row=None):
         if self.panels and self._x + w > 24:
             self.y += self._row_h
             self._x, self._row_h = 0, 0
@@ -45,6 +70,8 @@ class Board:
              "options": options or {}, "fieldConfig": field_config or {"defaults": {}, "overrides": []}}
         if transformations:
             p["transformations"] = transformations
+        if repeat:
+            p.update(repeat=repeat, repeatDirection="h", maxPerRow=max_per_row or 2)
         self.panels.append(p)
         self.next_id += 1
         self._x += w
@@ -67,6 +94,11 @@ def status_mappings():
                                          for i, (s, c) in enumerate(STATUS_COLORS)}}]
 
 
+def outlook_mappings():
+    return [{"type": "value", "options": {o: {"text": o, "color": c, "index": i}
+                                         for i, (o, c) in enumerate(OUTLOOK_COLORS)}}]
+
+
 def ratio_defaults(extra=None):
     d = {"unit": "percentunit", "decimals": 1, "min": 0,
          "thresholds": {"mode": "absolute", "steps": [{"color": "red", "value": None}, {"color": "orange", "value": 0.85},
@@ -80,31 +112,51 @@ def gap_thresholds():
                                           {"color": "light-green", "value": -0.05}, {"color": "green", "value": 0.10}]}
 
 
-def target_table(b, title, sel, h=14, w=24, description=""):
-    """Every target's names, owner, completion, expected, gap and status in one table, worst gap first."""
+def projected_thresholds():
+    """Outlook bands of §5b (at_least targets): below 0.85 off course, below 0.95 at risk."""
+    return {"mode": "absolute", "steps": [{"color": "red", "value": None}, {"color": "orange", "value": 0.85},
+                                          {"color": "green", "value": 0.95}]}
+
+
+def table_options(sort_by):
+    """Sorted by the column sort_by, smallest (worst) first."""
+    return {"showHeader": True, "cellHeight": "sm", "footer": {"show": False, "reducer": ["sum"], "countRows": False},
+            "sortBy": [{"displayName": sort_by, "desc": False}]}
+
+
+def by_name(name, *properties):
+    return {"matcher": {"id": "byName", "options": name}, "properties": list(properties)}
+
+
+def table_fields(*overrides):
+    return {"defaults": {"custom": {"align": "auto", "cellOptions": {"type": "auto"}, "inspect": False}},
+            "overrides": list(overrides)}
+
+
+PERCENT = {"id": "unit", "value": "percentunit"}
+STATUS_CELL = [{"id": "mappings", "value": status_mappings()}, {"id": "custom.cellOptions", "value": {"type": "color-text"}}]
+OUTLOOK_CELL = [{"id": "mappings", "value": outlook_mappings()}, {"id": "custom.cellOptions", "value": {"type": "color-text"}}]
+
+
+def target_table(b, title, sel, info_sel, h=14, w=24, description=""):
+    """Every selected target's names, owner, completion, expected, gap and status in one table, worst gap first.
+    sel picks KPI series by their own labels, info_sel the targets by their planpulse_kpi_info labels (owner, parent)."""
+    keep = info_only(info_sel)
     b.panel("table", title, [
-        {"expr": f"planpulse_kpi_completion_ratio{{{sel}}}{OWNER}", "format": "table", "instant": True},
-        {"expr": f"planpulse_kpi_expected_ratio{{{sel}}}", "format": "table", "instant": True},
-        {"expr": f"planpulse_kpi_gap_ratio{{{sel}}}", "format": "table", "instant": True},
-        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1)", "format": "table",
+        {"expr": f"planpulse_kpi_completion_ratio{{{sel}}} * on (year, indicator) group_left (owner, name_zh, name_en) "
+                 f"planpulse_kpi_info{{{info_sel}}}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_expected_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_gap_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
          "instant": True},
-    ], w=w, h=h, description=description,
-        options={"showHeader": True, "cellHeight": "sm", "footer": {"show": False, "reducer": ["sum"], "countRows": False},
-                 "sortBy": [{"displayName": "gap", "desc": False}]},
-        field_config={"defaults": {"custom": {"align": "auto", "cellOptions": {"type": "auto"}, "inspect": False}},
-                      "overrides": [
-                          {"matcher": {"id": "byName", "options": "completion"},
-                           "properties": [{"id": "unit", "value": "percentunit"},
-                                          {"id": "custom.cellOptions", "value": {"type": "gauge", "mode": "basic"}},
-                                          {"id": "max", "value": 1.2}, {"id": "min", "value": 0}]},
-                          {"matcher": {"id": "byName", "options": "expected"},
-                           "properties": [{"id": "unit", "value": "percentunit"}]},
-                          {"matcher": {"id": "byName", "options": "gap"},
-                           "properties": [{"id": "unit", "value": "percentunit"}, {"id": "thresholds", "value": gap_thresholds()},
-                                          {"id": "custom.cellOptions", "value": {"type": "color-background"}}]},
-                          {"matcher": {"id": "byName", "options": "status"},
-                           "properties": [{"id": "mappings", "value": status_mappings()},
-                                          {"id": "custom.cellOptions", "value": {"type": "color-text"}}]}]},
+    ], w=w, h=h, description=description, options=table_options("gap"),
+        field_config=table_fields(
+            by_name("completion", PERCENT, {"id": "custom.cellOptions", "value": {"type": "gauge", "mode": "basic"}},
+                    {"id": "max", "value": 1.2}, {"id": "min", "value": 0}),
+            by_name("expected", PERCENT),
+            by_name("gap", PERCENT, {"id": "thresholds", "value": gap_thresholds()},
+                    {"id": "custom.cellOptions", "value": {"type": "color-background"}}),
+            by_name("status", *STATUS_CELL)),
         transformations=[
             {"id": "merge", "options": {}},
             {"id": "organize", "options": {
@@ -115,38 +167,135 @@ def target_table(b, title, sel, h=14, w=24, description=""):
                                 "Value #A": 5, "Value #B": 6, "Value #C": 7, "status": 8}}}])
 
 
+def projection_table(b, title, sel, keep, h=14, w=24, description=""):
+    """Actual, target and projected year-end (§5b) side by side for the cumulative flows of sel that `keep` (a
+    filter appended to each query) lets through, worst projected completion first, with outlook and status."""
+    sel = sel + ', kind="cumulative_flow"'
+    b.panel("table", title, [
+        {"expr": f"(planpulse_kpi_actual{{{sel}}}{keep}){NAMES}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_target{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_projected{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_projected_completion_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"max by (year, indicator, outlook) (planpulse_kpi_outlook{{{sel}}} == 1){keep}", "format": "table",
+         "instant": True},
+        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
+         "instant": True},
+    ], w=w, h=h, description=description, options=table_options("projected completion 预计完成率"),
+        field_config=table_fields(
+            by_name("actual", {"id": "decimals", "value": 2}),
+            by_name("target", {"id": "decimals", "value": 2}),
+            by_name("projected year-end 预计全年", {"id": "decimals", "value": 2}),
+            by_name("projected completion 预计完成率", PERCENT, {"id": "thresholds", "value": projected_thresholds()},
+                    {"id": "custom.cellOptions", "value": {"type": "color-background"}}),
+            by_name("outlook", *OUTLOOK_CELL),
+            by_name("status", *STATUS_CELL)),
+        transformations=[
+            {"id": "merge", "options": {}},
+            {"id": "organize", "options": {
+                "excludeByName": {"Time": True, "__name__": True, "kind": True, "year": True, "Value #E": True,
+                                  "Value #F": True},
+                "renameByName": {"Value #A": "actual", "Value #B": "target", "Value #C": "projected year-end 预计全年",
+                                 "Value #D": "projected completion 预计完成率", "name_zh": "名称", "name_en": "name",
+                                 "indicator": "id"},
+                "indexByName": {"indicator": 0, "name_zh": 1, "name_en": 2, "owner": 3, "category": 4, "unit": 5,
+                                "Value #A": 6, "Value #B": 7, "Value #C": 8, "Value #D": 9, "outlook": 10, "status": 11}}}])
+
+
+def early_warning_table(b, sel, info_sel, h=10, w=24):
+    """Targets on or ahead of schedule today whose year is heading for a miss (§5b), worst projection first."""
+    keep = f" and on (year, indicator) {early_warning(sel)}" + info_only(info_sel)
+    b.panel("table", "Early warnings · 预警", [
+        {"expr": f"(planpulse_kpi_projected_completion_ratio{{{sel}}}{keep}){NAMES}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_projected{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_target{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_gap_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
+        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
+         "instant": True},
+    ], w=w, h=h, options=table_options("projected completion 预计完成率"),
+        description="Targets whose status is on_track or ahead today but whose projected year-end (预计全年, from the "
+                    "pattern so far and last year's seasonal profile) is more than 15 % short of the target: outlook "
+                    "off_course. No lagging alert speaks for them yet; PlanTargetProjectedMiss does after 6 hours. "
+                    "Empty when there is no early warning.",
+        field_config=table_fields(
+            by_name("projected completion 预计完成率", PERCENT, {"id": "thresholds", "value": projected_thresholds()},
+                    {"id": "custom.cellOptions", "value": {"type": "color-background"}}),
+            by_name("projected year-end 预计全年", {"id": "decimals", "value": 2}),
+            by_name("target", {"id": "decimals", "value": 2}),
+            by_name("gap today", PERCENT, {"id": "thresholds", "value": gap_thresholds()},
+                    {"id": "custom.cellOptions", "value": {"type": "color-text"}}),
+            by_name("status", *STATUS_CELL)),
+        transformations=[
+            {"id": "merge", "options": {}},
+            {"id": "organize", "options": {
+                "excludeByName": {"Time": True, "__name__": True, "kind": True, "year": True, "Value #E": True},
+                "renameByName": {"Value #A": "projected completion 预计完成率", "Value #B": "projected year-end 预计全年",
+                                 "Value #C": "target", "Value #D": "gap today", "name_zh": "名称", "name_en": "name",
+                                 "indicator": "id"},
+                "indexByName": {"indicator": 0, "name_zh": 1, "name_en": 2, "owner": 3, "category": 4, "unit": 5,
+                                "Value #A": 6, "Value #B": 7, "Value #C": 8, "Value #D": 9, "status": 10}}}])
+
+
+def stat_options(color_mode="background", text_mode="value"):
+    return {"colorMode": color_mode, "graphMode": "none", "textMode": text_mode,
+            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}}
+
+
+def warn_at_one():
+    return {"defaults": {"thresholds": {"mode": "absolute", "steps": [
+        {"color": "green", "value": None}, {"color": "orange", "value": 1}]}}, "overrides": []}
+
+
 def overview():
     b = Board("planpulse-overview", "Plan overview · 计划总览",
-              "Every target's completion against the time-elapsed progress (序时进度), coloured by status.",
+              "Every target's completion against the time-elapsed progress (序时进度), coloured by status, and where "
+              "its year is heading (预计全年完成, early warnings).",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
     b.var_query("category", "Category", 'label_values(planpulse_kpi_target{year="$year"}, category)', True, True)
     b.var_query("owner", "Owner 责任单位", 'label_values(planpulse_kpi_info{year="$year"}, owner)', True, True)
     b.var_query("kind", "Kind", 'label_values(planpulse_kpi_target{year="$year"}, kind)', True, True)
+    owners = 'year="$year", owner=~"$owner"'
     for status, color in STATUS_COLORS[:6]:
         b.panel("stat", status.replace("_", " "), [
             {"expr": f'sum(planpulse_kpi_status{{{SEL}, status="{status}"}}{OWNER}) or vector(0)', "instant": True}],
-            w=4, h=4, options={"colorMode": "background", "graphMode": "none", "textMode": "value",
-                               "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+            w=4, h=4, options=stat_options(),
             field_config={"defaults": {"color": {"mode": "fixed", "fixedColor": color}}, "overrides": []})
     b.panel("stat", "Overdue reports 逾期未报", [
         {"expr": f"sum(planpulse_kpi_overdue{{{SEL}}}{OWNER}) or vector(0)", "instant": True}], w=6, h=4,
-        options={"colorMode": "background", "graphMode": "none", "textMode": "value",
-                 "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
-        field_config={"defaults": {"thresholds": {"mode": "absolute", "steps": [
-            {"color": "green", "value": None}, {"color": "orange", "value": 1}]}}, "overrides": []})
+        options=stat_options(), field_config=warn_at_one())
+    b.panel("stat", "Early warnings 预警", [
+        {"expr": f"count({early_warning(SEL)}{OWNER}) or vector(0)", "instant": True}], w=6, h=4,
+        description="Targets on schedule today (on_track or ahead) whose projected year-end is more than 15 % short of "
+                    "the target (outlook off_course); listed in the table below.",
+        options=stat_options(), field_config=warn_at_one())
+    b.panel("stat", "Outlook 全年展望", [
+        {"expr": f'sum(planpulse_kpi_outlook{{{SEL}, outlook="{o}"}}{OWNER}) or vector(0)', "instant": True,
+         "legendFormat": o} for o, _ in OUTLOOK_COLORS], w=12, h=4,
+        description="Targets on course, at risk or off course for the year: projected completion against the plan's "
+                    "thresholds (CONTRACT §5b). Targets without a projection yet (early in the year, no data) are in "
+                    "none of the three.",
+        options=stat_options("background", "value_and_name"),
+        field_config={"defaults": {}, "overrides": [
+            by_name(o, {"id": "color", "value": {"mode": "fixed", "fixedColor": c}}) for o, c in OUTLOOK_COLORS]})
     b.panel("piechart", "Targets by status", [
         {"expr": f"sum by (status) (planpulse_kpi_status{{{SEL}}}{OWNER})", "instant": True, "legendFormat": "{{status}}"}],
-        w=6, h=8, options={"pieType": "donut", "legend": {"displayMode": "list", "placement": "right", "showLegend": True},
+        w=8, h=8, options={"pieType": "donut", "legend": {"displayMode": "list", "placement": "right", "showLegend": True},
                            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}})
     b.panel("bargauge", "Worst gaps 差距最大", [
         {"expr": f"bottomk(15, planpulse_kpi_gap_ratio{{{SEL}}}{OWNER})", "instant": True,
-         "legendFormat": "{{name_zh}} · {{name_en}}"}], w=12, h=8,
+         "legendFormat": "{{name_zh}} · {{name_en}}"}], w=16, h=8,
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
         field_config={"defaults": {"unit": "percentunit", "min": -0.5, "max": 0.2, "thresholds": gap_thresholds()},
                       "overrides": []})
-    target_table(b, "Every target: completion vs 序时进度", SEL, h=16)
+    early_warning_table(b, SEL, owners, h=8)
+    target_table(b, "Every target: completion vs 序时进度", SEL, owners, h=16)
+    projection_table(b, "Projected year-end 预计全年完成 · every cumulative flow", 'year="$year", category=~"$category"',
+                     info_only(owners), h=14,
+                     description="Every cumulative_flow target: the actual so far, the annual target and the projected "
+                                 "year-end actual in the target's unit (CONTRACT §5b: the actual ÷ the share of the year "
+                                 "normally in by now, from last year's pattern when there is one), worst projected "
+                                 "completion first. No projection early in the year or without data.")
     b.panel("timeseries", "Completion vs expected, by category (mean)", [
         {"expr": f"avg by (category) (planpulse_kpi_completion_ratio{{{SEL}}})", "legendFormat": "{{category}} completion"},
         {"expr": f"avg by (category) (planpulse_kpi_expected_ratio{{{SEL}}})", "legendFormat": "{{category}} expected"}],
@@ -159,60 +308,108 @@ def on_plan(selector):
     return f"planpulse_kpi_target{{{selector}}} * on (year, indicator) planpulse_kpi_expected_ratio"
 
 
+PROJECTION_NOTE = (
+    "Solid: the actual and the amount due by now (序时进度). Dashed: December figures, the annual target and the "
+    "projected year-end (预计全年: at each instant, where the year ends if the pattern up to then holds; CONTRACT "
+    "§5b, the actual ÷ the share of the year normally in by then, from last year's pattern when there is one). "
+    "Prometheus holds no future samples, so the projection is not a curve into the coming months: read the dashed "
+    "projected line as the level the actual is heading for by December, and its history as how that outlook has "
+    "moved. Nothing is projected in the first weeks of the year or without data.")
+
+
+def against_plan(selector, keep="", name="{{name_zh}} · "):
+    """Actual, on plan, projected year-end and annual target of the targets of selector (and keep, a filter)."""
+    names = ' * on (year, indicator) group_left (name_zh) planpulse_kpi_info{year="$year"}'
+    return [
+        {"expr": f"(planpulse_kpi_actual{{{selector}}}{keep}){names}", "legendFormat": name + "actual"},
+        {"expr": f"({on_plan(selector)}{keep}){names}", "legendFormat": name + "on plan 序时进度"},
+        {"expr": f"(planpulse_kpi_projected{{{selector}}}{keep}){names}", "legendFormat": name + "projected year-end 预计全年"},
+        {"expr": f"(planpulse_kpi_target{{{selector}}}{keep}){names}", "legendFormat": name + "annual target"}]
+
+
+def december_lines():
+    """The December figures (target, projection) dashed, so that they do not read as the actual's path."""
+    return {"defaults": {"unit": "none", "decimals": 2}, "overrides": [
+        {"matcher": {"id": "byRegexp", "options": ".*(projected year-end|annual target).*"},
+         "properties": [{"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}}]}]}
+
+
 def projects():
     b = Board("planpulse-projects", "Key projects · 重点项目",
-              "Investment of the key projects against their schedule; lagging projects worst first; overdue reports.",
+              "Investment rollups against their schedule and their projected year-end; the projects of a rollup, worst "
+              "first; overdue reports; reports for projects the plan does not name.",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
-    rollups = "key_projects_annual_planned_investment|gov_key_projects_annual_investment|social_key_projects_annual_investment"
-    for ind, title in [("key_projects_annual_planned_investment", "All key projects 全部 (亿元)"),
-                       ("gov_key_projects_annual_investment", "Government-funded 政府投资类 (亿元)"),
-                       ("social_key_projects_annual_investment", "Socially funded 社会投资类 (亿元)")]:
-        b.panel("stat", title, [
-            {"expr": f'planpulse_kpi_actual{{year="$year", indicator="{ind}"}}', "instant": True, "legendFormat": "actual"},
-            {"expr": on_plan(f'year="$year", indicator="{ind}"'), "instant": True, "legendFormat": "on plan"},
-            {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}}', "instant": True, "legendFormat": "target"}],
-            w=8, h=5, options={"colorMode": "value", "graphMode": "none", "textMode": "value_and_name",
-                               "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+    # A rollup is an investment target that other targets name as their parent. "All" is every rollup: .+ never
+    # matches the empty parent of a top-level target.
+    b.var_query("rollup", "Rollup 汇总", 'label_values(planpulse_kpi_info{year="$year", category="investment_projects", '
+                'parent!=""}, parent)', True, True, all_value=".+",
+                description="An investment_projects target that other targets roll up into (their parent).")
+    chosen = f" and on (year, indicator) {rollups('$rollup')}"
+    b.panel("stat", "Rollup $rollup", [dict(t, instant=True) for t in against_plan('year="$year"', chosen)],
+            w=24, h=5, repeat="rollup", max_per_row=3,
+            description="One panel per chosen rollup: actual, the amount due by now (序时进度), the projected year-end "
+                        "(预计全年, CONTRACT §5b) and the annual target, in the rollup's unit.",
+            options=stat_options("value", "value_and_name"),
             field_config={"defaults": {"unit": "none", "decimals": 2}, "overrides": []})
-    b.panel("timeseries", "Investment against schedule (亿元)", [
-        {"expr": f'planpulse_kpi_actual{{year="$year", indicator=~"{rollups}"}}', "legendFormat": "{{indicator}} actual"},
-        {"expr": on_plan(f'year="$year", indicator=~"{rollups}"'), "legendFormat": "{{indicator}} on plan"}], w=24, h=8, field_config={"defaults": {"unit": "none"}, "overrides": []})
-    sel = 'year="$year", category="investment_projects", indicator=~"kp_.*"'
-    target_table(b, "Lagging projects, worst first 滞后项目", sel, h=12,
-                 description="Projects ordered by gap (completion − 序时进度).")
+    b.panel("timeseries", "Rollups against schedule, with projected year-end", against_plan('year="$year"', chosen),
+            w=24, h=9, description=PROJECTION_NOTE, field_config=december_lines())
+    projection_table(b, "Projected year-end 预计全年完成 · the rollups and their projects",
+                     'year="$year", category="investment_projects"',
+                     f' and on (year, indicator) (planpulse_kpi_info{{year="$year", parent=~"$rollup"}} or '
+                     f'{rollups("$rollup")})', h=12,
+                     description="Every cumulative_flow target among the chosen rollups and the targets that roll up "
+                                 "into them: actual, annual target and projected year-end (CONTRACT §5b) in the "
+                                 "target's unit, worst projected completion first.")
+    target_table(b, "Projects of the rollup, worst gap first 滞后项目", 'year="$year", category="investment_projects"',
+                 'year="$year", parent=~"$rollup"', h=12,
+                 description="The targets that roll up into the chosen rollups, ordered by gap (completion − 序时进度).")
     b.panel("table", "Overdue reports 逾期未报", [
-        {"expr": '(planpulse_kpi_overdue{year="$year"} == 1)' + OWNER.replace('owner=~"$owner"', 'owner=~".*"'),
-         "format": "table", "instant": True}], w=24, h=8,
+        {"expr": f'(planpulse_kpi_overdue{{year="$year"}} == 1){NAMES}', "format": "table", "instant": True}], w=16, h=8,
+        description="Report-fed targets (projects, indicators, their rollups) without a report for the last month whose "
+                    "deadline has passed. Empty when none is overdue.",
         transformations=[{"id": "organize", "options": {"excludeByName": {"Time": True, "Value": True, "__name__": True}}}])
+    b.panel("stat", "Unplanned subjects 计划外上报", [
+        {"expr": 'sum by (stream) (planpulse_unplanned_subjects{year="$year"}) or on () vector(0)', "instant": True,
+         "legendFormat": "{{stream}}"}], w=8, h=8,
+        description="Report subjects (project or indicator ids) that have reports for this year but no target in its "
+                    "plan, by stream. A typo'd project id in a progress report shows up here, and so does a project "
+                    "that is not in the plan yet: the reports are kept, not rejected. Correct the id at the sender, or "
+                    "add the project to the plan and `plan load` it: its reports count at once, none re-sent. "
+                    "The subjects are listed at GET /api/unplanned?year=<year>.",
+        options=stat_options("background", "value_and_name"), field_config=warn_at_one())
     return b
 
 
 def logistics():
     b = Board("planpulse-logistics", "Logistics & trade · 物流与贸易",
-              "Cross-border trucks, cargo value, trade and hub throughput against the plan and against last year.",
+              "The logistics and trade flows (trucks, cargo value, hub throughput, trade, ...) against the plan, their "
+              "projected year-end, and against last year.",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
-    items = [("cross_border_truck_departures", "Truck departures 跨境公路班车 (车次)"),
-             ("cross_border_truck_cargo_value", "Cargo value 货值 (亿元)"),
-             ("hub_throughput", "Hub throughput 枢纽吞吐量 (万吨)"),
-             ("hub_foreign_trade_value", "Hub foreign trade 外贸进出口额 (亿元)")]
-    for ind, title in items:
-        b.panel("timeseries", title, [
-            {"expr": f'planpulse_kpi_actual{{year="$year", indicator="{ind}"}}', "legendFormat": "actual"},
-            {"expr": on_plan(f'year="$year", indicator="{ind}"'), "legendFormat": "on plan (序时进度)"},
-            {"expr": f'planpulse_kpi_target{{year="$year", indicator="{ind}"}}', "legendFormat": "annual target"}],
-            w=12, h=8)
+    flows = 'category="logistics_trade", kind="cumulative_flow"'
+    b.var_query("target", "Target 指标", f'label_values(planpulse_kpi_info{{year="$year", {flows}}}, indicator)', True, True,
+                description="The cumulative flows of category logistics_trade in the year's plan; one panel each.")
+    b.panel("timeseries", "$target", against_plan(f'year="$year", {flows}, indicator=~"$target"'), w=24, h=8,
+            repeat="target", max_per_row=2, description=PROJECTION_NOTE, field_config=december_lines())
     b.panel("bargauge", "Completion 完成率", [
-        {"expr": 'planpulse_kpi_completion_ratio{year="$year", category="logistics_trade"}' + OWNER.replace('owner=~"$owner"', 'owner=~".*"'),
-         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=12, h=10,
+        {"expr": f'planpulse_kpi_completion_ratio{{year="$year", category="logistics_trade"}}{NAMES}',
+         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
+        options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
+                 "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+        field_config=ratio_defaults({"max": 1.5}))
+    b.panel("bargauge", "Projected year-end completion 预计完成率", [
+        {"expr": f'planpulse_kpi_projected_completion_ratio{{year="$year", category="logistics_trade"}}{NAMES}',
+         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
+        description="Projected year-end ÷ target (CONTRACT §5b). Below 85 %: off course; below 95 %: at risk (for "
+                    "at_least targets). No bar early in the year or without data.",
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
         field_config=ratio_defaults({"max": 1.5}))
     b.panel("bargauge", "Against last year, pro rata 同比(按序时)", [
-        {"expr": 'planpulse_kpi_actual{year="$year", category="logistics_trade"} / on (year, indicator) '
-                 '(planpulse_kpi_baseline * on (year, indicator) planpulse_kpi_expected_ratio)',
-         "instant": True, "legendFormat": "{{indicator}}"}], w=12, h=10,
+        {"expr": '(planpulse_kpi_actual{year="$year", category="logistics_trade"} / on (year, indicator) '
+                 f'(planpulse_kpi_baseline * on (year, indicator) planpulse_kpi_expected_ratio)){NAMES}',
+         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
         description="Actual so far ÷ (last year's total × the share of the year due): 1.0 = last year's pace.",
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
