@@ -168,6 +168,7 @@ public final class Planpulse {
                 flags.put("state.dir", dir.resolve("state").toString());
                 flags.put(Config.HTTP_PORT, String.valueOf(httpPort));
                 flags.put(Config.HTTP_HOST, httpHost);
+                flags.put(Config.TIMEZONE, zone.getId()); // the demo deploys in its plans' zone
                 flags.put(Config.PARTITIONS, "3");
                 flags.put(Config.REPLICATION, "1");
                 flags.put("replication.factor", "1");
@@ -175,7 +176,7 @@ public final class Planpulse {
                 TopicAdmin.ensureTopics(config.clients(), 3, 1);
                 for (Plan p : loaded) {
                     int[] n = PlanLoad.publish(p, config.clients());
-                    err.printf("plan %d: %d targets loaded, %d removed%n", p.year(), n[0], n[1]);
+                    err.printf("plan %d: %d targets loaded%n", p.year(), n[0]);
                 }
                 try (PipelineApp app = PipelineApp.start(config, clock)) {
                     app.awaitReady(Duration.ofMinutes(3));
@@ -389,9 +390,15 @@ public final class Planpulse {
         public Integer call() throws Exception {
             Plan plan = plans(List.of(file)).get(0);
             Config config = cluster.config(Map.of());
+            if (!plan.timezone().equals(config.zone().getId())) {
+                System.err.printf("%s: timezone %s is not the deployment's (planpulse.timezone = %s): the pipeline would "
+                        + "refuse this version%n", file, plan.timezone(), config.zone().getId());
+                return 2;
+            }
             TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
-            int[] n = PlanLoad.publish(plan, config.clients());
-            System.out.printf("plan %d: %d targets loaded, %d removed%n", plan.year(), n[0], n[1]);
+            int[] n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString());
+            System.out.printf("plan %d: a new version with %d targets published (%d records of older versions removed)%n",
+                    plan.year(), n[0], n[1]);
             return 0;
         }
     }

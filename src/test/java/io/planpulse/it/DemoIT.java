@@ -92,7 +92,7 @@ class DemoIT {
         assertThat(list.size()).isEqualTo(11);
         assertThat(list.get(0).fieldNames()).toIterable().containsExactly("id", "year", "name_zh", "name_en", "category",
                 "unit", "kind", "comparator", "target", "actual", "completion", "expected", "gap", "status", "overdue",
-                "parent", "owner", "data_through", "updated_at");
+                "parent", "owner", "data_through", "projected", "projected_completion", "outlook", "updated_at");
         JsonNode logistics = Http.get(url + "/api/kpis?year=2025&category=logistics_trade").json();
         assertThat(logistics.size()).isEqualTo(5);
         JsonNode noData = Http.get(url + "/api/kpis?year=2025&status=no_data").json();
@@ -130,8 +130,22 @@ class DemoIT {
         assertThat(Http.metric(m, "planpulse_events_duplicate_total", "stream=\"project_progress\"")).isEqualTo(1.0);
         assertThat(Http.metric(m, "planpulse_events_rejected_total", "stream=\"project_progress\"",
                 "reason=\"negative_amount\"")).isEqualTo(1.0);
-        assertThat(Http.metric(m, "planpulse_events_rejected_total", "stream=\"project_progress\"",
-                "reason=\"unknown_id\"")).isEqualTo(1.0);
+        assertThat(m).doesNotContain("reason=\"unknown_id\"");
+        assertThat(Http.metric(m, "planpulse_unplanned_subjects", "year=\"2025\"", "stream=\"project_progress\""))
+                .as("p9, which no target names").isEqualTo(1.0);
+        assertThat(Http.metric(m, "planpulse_unplanned_subjects", "year=\"2025\"", "stream=\"indicator_report\""))
+                .isEqualTo(0.0);
+        JsonNode unplanned = Http.get(url + "/api/unplanned?year=2025").json();
+        assertThat(unplanned).hasSize(1);
+        assertThat(unplanned.get(0).get("subject").asText()).isEqualTo("p9");
+        assertThat(unplanned.get(0).get("stream").asText()).isEqualTo("project_progress");
+        assertThat(unplanned.get(0).get("reports").asLong()).isEqualTo(1);
+        assertThat(unplanned.get(0).get("last_period").asText()).isEqualTo("2025-02");
+        JsonNode plans = Http.get(url + "/api/plans").json();
+        assertThat(plans).hasSize(1);
+        assertThat(plans.get(0).get("year").asInt()).isEqualTo(2025);
+        assertThat(plans.get(0).get("in_force").get("targets").asInt()).isEqualTo(11);
+        assertThat(plans.get(0).get("last_refused").isNull()).isTrue();
         assertThat(Http.metric(m, "planpulse_events_rejected_total", "stream=\"truck_departure\"",
                 "reason=\"missing_field\"")).isEqualTo(1.0);
         assertThat(Http.metric(m, "planpulse_processing_latency_seconds_count")).isGreaterThan(0.0);
