@@ -5,15 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,99 +34,38 @@ import org.junit.jupiter.api.io.TempDir;
  * and a lagging target must reach the webhook.
  */
 class OpsEndToEndIT {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    static final List<Process> processes = new ArrayList<>();
-    static final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
-    static HttpServer webhook;
-    static String prometheus;
+    static final ObjectMapper JSON = Tools.JSON;
+    static Process demo;
+    static Tools.AlertStack stack;
 
     @BeforeAll
     static void startStack(@TempDir Path dir) throws Exception {
-        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        webhook.createContext("/", ex -> {
-            notifications.add(JSON.readTree(ex.getRequestBody()));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        webhook.start();
-
         Path events = dir.resolve("bad.jsonl");
         Files.writeString(events, "{\"type\":\"hub_throughput\",\"record_id\":\"neg\",\"terminal\":\"road_port\","
                 + "\"tonnes\":-1,\"measured_at\":\"2025-06-01T08:00:00+08:00\"}\n");
-        Process demo = start(dir.resolve("demo.log"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        demo = Tools.start(dir.resolve("demo.log"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", "target/planpulse.jar", "demo", "--as-of", "2025-06-11T12:00:00+08:00", "--replay",
                 events.toString(), "--rate", "20", "--http-port", "0", "--quiet");
         BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
         String ready = CompletableFuture.supplyAsync(() -> out.lines().filter(l -> l.startsWith("ready ")).findFirst()
                 .orElse(null)).get(4, TimeUnit.MINUTES);
         assertThat(ready).as("demo ready line").isNotNull();
-        String demoTarget = URI.create(ready.substring(6)).getAuthority();
-
-        int amPort = Tools.freePort();
-        String am = Files.readString(Path.of("deploy/alertmanager/alertmanager.yml"))
-                .replace("http://alert-webhook:5001", "http://127.0.0.1:" + webhook.getAddress().getPort())
-                .replace("group_wait: 30s", "group_wait: 1s").replace("group_wait: 10s", "group_wait: 1s")
-                .replace("group_interval: 5m", "group_interval: 1s");
-        Files.writeString(dir.resolve("alertmanager.yml"), am);
-        start(dir.resolve("alertmanager.log"), "prometheus-alertmanager", "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + amPort,
-                "--cluster.listen-address=");
-
-        // The shipped rules with every hold time cut to zero, so a lagging target alerts at the next evaluation.
-        Files.createDirectories(dir.resolve("rules"));
-        Files.writeString(dir.resolve("rules/planpulse.yml"), Files.readString(Path.of("deploy/prometheus/rules/planpulse.yml"))
-                .replaceAll("for: \\d+[smh]", "for: 0s"));
-        int promPort = Tools.freePort();
-        Files.writeString(dir.resolve("prometheus.yml"), """
-                global: {scrape_interval: 1s, evaluation_interval: 1s}
-                rule_files: ["%s/rules/*.yml"]
-                alerting: {alertmanagers: [{static_configs: [{targets: ["127.0.0.1:%d"]}]}]}
-                scrape_configs:
-                  - job_name: planpulse
-                    static_configs: [{targets: ["%s"]}]
-                """.formatted(dir, amPort, demoTarget));
-        start(dir.resolve("prometheus.log"), "prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
-        prometheus = "http://127.0.0.1:" + promPort;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> get(prometheus + "/-/ready").statusCode() == 200
-                        && get("http://127.0.0.1:" + amPort + "/-/ready").statusCode() == 200);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> query("up{job=\"planpulse\"} == 1").size() == 1);
+        stack = Tools.AlertStack.start(dir, URI.create(ready.substring(6)).getAuthority());
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
+        if (stack != null) {
+            stack.close();
         }
-        if (webhook != null) {
-            webhook.stop(0);
+        if (demo != null) {
+            demo.destroy();
+            demo.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    static Process start(Path log, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectError(log.toFile()).start();
-        processes.add(p);
-        if (!command[0].endsWith("java")) {
-            p.getInputStream().close();
-        }
-        return p;
-    }
-
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode query(String promql) throws Exception {
-        HttpResponse<String> r = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        JsonNode body = JSON.readTree(r.body());
-        if (!"success".equals(body.path("status").asText())) {
-            throw new AssertionError(promql + ": " + body);
-        }
-        return body.path("data").path("result");
+        return stack.query(promql);
     }
 
     /** Panels with nothing to show while all is well; their queries must still run. */
@@ -155,9 +87,7 @@ class OpsEndToEndIT {
     }
 
     static JsonNode labelValues(String selector, String label) throws Exception {
-        HttpResponse<String> r = get(prometheus + "/api/v1/label/" + label + "/values?match[]="
-                + URLEncoder.encode(selector, StandardCharsets.UTF_8));
-        return JSON.readTree(r.body()).path("data");
+        return stack.labelValues(selector, label);
     }
 
     /**
@@ -215,16 +145,9 @@ class OpsEndToEndIT {
     @Test
     void aLaggingTargetReachesTheWebhookThroughAlertmanager() throws Exception {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            List<JsonNode> lagging = new ArrayList<>();
-            for (JsonNode n : notifications) {
-                for (JsonNode a : n.path("alerts")) {
-                    if (a.path("labels").path("alertname").asText().equals("PlanTargetLagging")) {
-                        lagging.add(a);
-                    }
-                }
-            }
+            List<Tools.AlertStack.Delivered> lagging = stack.delivered("PlanTargetLagging");
             assertThat(lagging).isNotEmpty();
-            JsonNode a = lagging.get(0);
+            JsonNode a = lagging.get(0).alert();
             assertThat(a.path("status").asText()).isEqualTo("firing");
             assertThat(a.path("labels").path("indicator").asText()).isNotEmpty();
             assertThat(a.path("labels").path("owner").asText()).isNotEmpty();
