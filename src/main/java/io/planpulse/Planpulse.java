@@ -175,8 +175,8 @@ public final class Planpulse {
                 Config config = Config.load(null, Map.of(), flags);
                 TopicAdmin.ensureTopics(config.clients(), 3, 1);
                 for (Plan p : loaded) {
-                    int[] n = PlanLoad.publish(p, config.clients());
-                    err.printf("plan %d: %d targets loaded%n", p.year(), n[0]);
+                    PlanLoad.Published n = PlanLoad.publish(p, config.clients());
+                    err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
                 }
                 try (PipelineApp app = PipelineApp.start(config, clock)) {
                     app.awaitReady(Duration.ofMinutes(3));
@@ -396,9 +396,9 @@ public final class Planpulse {
                 return 2;
             }
             TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
-            int[] n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString());
-            System.out.printf("plan %d: a new version with %d targets published (%d records of older versions removed)%n",
-                    plan.year(), n[0], n[1]);
+            PlanLoad.Published n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString());
+            System.out.printf("plan %d: version %s published with %d targets (%d records of older versions removed)%n",
+                    plan.year(), n.version(), n.targets(), n.removed());
             return 0;
         }
     }

@@ -14,6 +14,7 @@ import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Stream;
+import io.planpulse.plan.Target;
 import io.planpulse.simulate.Simulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -87,9 +88,13 @@ public final class Bench implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--runs", split = ",", description = "Runs to make (default: all): raw (the raw consumer with "
             + "planpulse's decoder, then with Avro's generic one), bare-alos, pipeline-alos, bare-eos, pipeline-eos, "
-            + "freshness. The table and JSON need all of them.")
+            + "freshness, plan-scale (a plan of --plan-targets loaded over a year of facts). The table needs the "
+            + "first six.")
     java.util.Set<String> runs = new java.util.LinkedHashSet<>(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
-            "pipeline-eos", "freshness"));
+            "pipeline-eos", "freshness", "plan-scale"));
+    @Option(names = "--plan-targets", description = "Targets of the large plan of the plan-scale run: mostly projects "
+            + "with a year of monthly reports each, and flow targets with filters (default ${DEFAULT-VALUE}).")
+    int planTargets = 10_000;
     @Option(names = "--warmup-seconds", description = "Before each timed Streams run, run the same topology with the "
             + "same guarantee under throw-away application ids at least this long and until the JIT is quiet, so the "
             + "timed run measures code compiled for it (default ${DEFAULT-VALUE}; 0 = no warm-up).")
@@ -172,7 +177,14 @@ public final class Bench implements Callable<Integer> {
                     report("pipeline " + guarantee, pipeline.get(guarantee));
                 }
             }
-            if (runs.size() < 6) {
+            if (runs.contains("plan-scale")) {
+                results.put("plan_scale", planScale(clients, plan, asOf, work));
+            }
+            if (!runs.containsAll(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos", "pipeline-eos", "freshness"))) {
+                if (json != null) {
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+                    System.err.println("wrote " + json);
+                }
                 return 0;
             }
             results.put("bare_count_eps", byGuarantee(bare, Timed::eps));
@@ -306,7 +318,7 @@ public final class Bench implements Callable<Integer> {
             for (Stream s : Stream.values()) {
                 topics.add(new NewTopic(s.topic(), Optional.of(partitions), Optional.empty()));
             }
-            for (String t : List.of(Topics.PLAN, Topics.KPI)) {
+            for (String t : Topics.COMPACTED) {
                 topics.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
             }
             for (String t : List.of(Topics.REJECTED, Topics.STATUS_CHANGES)) {
@@ -394,6 +406,165 @@ public final class Bench implements Callable<Integer> {
                             "bare-count-" + s.type()).withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.Long()));
         }
         return b.build();
+    }
+
+    /**
+     * Plans grow (a city holds dozens of district plans, thousands of projects): a plan of {@code --plan-targets}
+     * targets (nine in ten projects under ten rollups, each project with eleven monthly reports; the rest flow targets
+     * with filters and scales) is loaded over a year of facts already in the pipeline. Measured: the time from
+     * {@code plan load} until every target's KPI of the new version is on planpulse.kpi, and the KPI stage's CPU per
+     * evaluation round (the round that applies the version, then the clock's rounds over every target).
+     */
+    private Map<String, Object> planScale(Map<String, Object> clients, Plan shipped, Instant asOf, Path work)
+            throws Exception {
+        Plan big = bigPlan(shipped, planTargets);
+        List<Target> projects = big.targets().stream().filter(t -> t.source() == io.planpulse.plan.Source.PROJECT_PROGRESS)
+                .toList();
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(clients), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            java.util.Random rnd = new java.util.Random(7);
+            for (Target t : projects) {
+                for (int m = 1; m <= 11; m++) {
+                    String id = "bench-" + t.id() + "-" + m;
+                    io.planpulse.avro.ProjectProgress r = io.planpulse.avro.ProjectProgress.newBuilder().setReportId(id)
+                            .setProjectId(t.id()).setPeriod(String.format("2025-%02d", m))
+                            .setInvestmentCny(Math.round(rnd.nextDouble() * 1e9) / 100.0)
+                            .setReportedAt(Instant.parse(String.format("2025-%02d-05T01:00:00Z", m + 1))).build();
+                    p.send(new ProducerRecord<>(Stream.PROJECT_PROGRESS.topic(), id.getBytes(StandardCharsets.UTF_8),
+                            io.planpulse.pipeline.Topics.PROJECT_PROGRESS.encode(r)));
+                }
+            }
+        }
+        System.err.printf("plan-scale: %,d project reports produced; starting the pipeline over all facts%n",
+                projects.size() * 11);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        StreamsBuilder b = new StreamsBuilder();
+        PlanpulseTopology.build(b, PlanpulseTopology.Settings.defaults(Clock.fixed(asOf, ZoneOffset.UTC)), registry);
+        String appId = "bench-plan-" + UUID.randomUUID();
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (KafkaStreams streams = new KafkaStreams(b.build(), streamsProps(clients, appId, EOS, work));
+             Admin admin = Admin.create(clients)) {
+            Map<TopicPartition, Long> end = endOffsets(admin);
+            end.putAll(PipelineApp.endOffsets(admin, List.of(Stream.PROJECT_PROGRESS.topic())));
+            streams.start();
+            long t0 = System.nanoTime();
+            while (!PipelineApp.committedThrough(admin, appId, end)) {
+                failed(List.of(streams), EOS);
+                Thread.sleep(50);
+            }
+            System.err.printf("plan-scale: %,d events of facts read in %.1f s%n", end.values().stream()
+                    .mapToLong(Long::longValue).sum(), (System.nanoTime() - t0) / 1e9);
+            Thread.sleep(1000); // let the rounds over the shipped plan settle
+            io.micrometer.core.instrument.Timer all = registry.find("planpulse.kpi.evaluation.cpu").tag("scope", "all")
+                    .timer();
+            long rounds0 = all.count();
+            double cpu0 = all.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            Map<TopicPartition, Long> kpiEnd = PipelineApp.endOffsets(admin, List.of(io.planpulse.pipeline.Topics.KPI));
+            long start = System.nanoTime();
+            PlanLoad.Published published = PlanLoad.publish(big, clients, "bench-" + planTargets + ".yaml");
+            double reflected = awaitVersion(clients, kpiEnd, published.version(), big.targets().size(), start);
+            long rounds1 = all.count();
+            double cpu1 = all.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            System.err.printf("plan-scale: %,d targets: plan load -> every KPI on planpulse.kpi in %.2f s "
+                    + "(%d full rounds, %.1f ms CPU)%n", big.targets().size(), reflected, rounds1 - rounds0, cpu1 - cpu0);
+            // the clock's rounds (every 5 s) evaluate every target again
+            long until = System.nanoTime() + 16_000_000_000L;
+            while (all.count() < rounds1 + 3 && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            long rounds2 = all.count();
+            double cpu2 = all.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            double perRound = rounds2 > rounds1 ? (cpu2 - cpu1) / (rounds2 - rounds1) : Double.NaN;
+            System.err.printf("plan-scale: KPI stage CPU per evaluation round of every target: %.1f ms (%d rounds)%n",
+                    perRound, rounds2 - rounds1);
+            out.put("targets", big.targets().size());
+            out.put("projects", projects.size());
+            out.put("plan_load_to_all_kpis_s", reflected);
+            out.put("apply_rounds", rounds1 - rounds0);
+            out.put("apply_rounds_cpu_ms", cpu1 - cpu0);
+            out.put("cpu_ms_per_full_round", perRound);
+            out.put("full_rounds_measured", rounds2 - rounds1);
+            streams.close(Duration.ofSeconds(30));
+        } finally {
+            PlanLoad.publish(shipped, clients, "banan-2025.yaml"); // the shipped plan in force again
+        }
+        return out;
+    }
+
+    /** Seconds from {@code start} until every one of {@code size} targets has a snapshot of {@code version}. */
+    private static double awaitVersion(Map<String, Object> clients, Map<TopicPartition, Long> from, String version,
+                                       int size, long start) throws Exception {
+        Map<String, Object> c = new HashMap<>(clients);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (seen.size() < size) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("plan-scale: only " + seen.size() + " of " + size
+                            + " KPIs of the new version after 120 s");
+                }
+                for (var r : consumer.poll(Duration.ofMillis(20))) {
+                    if (r.value() != null) {
+                        io.planpulse.avro.KpiSnapshot s = io.planpulse.pipeline.Topics.KPI_SNAPSHOT.decode(r.value());
+                        if (version.equals(s.getPlanVersion())) {
+                            seen.add(s.getId());
+                        }
+                    }
+                }
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * A plan of {@code n} targets for 2025: nine in ten are projects under ten rollups; the rest are flow targets
+     * with a filter on one dimension (the countries, channels and terminals the simulator sends) and a scale.
+     */
+    public static Plan bigPlan(Plan shipped, int n) {
+        Target model = shipped.targets().get(0);
+        List<Target> out = new ArrayList<>();
+        int projects = n * 9 / 10;
+        int rollups = 10;
+        for (int r = 0; r < rollups; r++) {
+            out.add(target(model, "rollup_" + r, "investment_projects", "CNY_100M", null, 1, null,
+                    io.planpulse.plan.Source.CHILDREN, Map.of()));
+        }
+        for (int i = 0; i < projects - rollups; i++) {
+            out.add(target(model, String.format("proj_%05d", i), "investment_projects", "CNY_100M", 1.0 + i % 7, 1e8,
+                    "rollup_" + i % rollups, io.planpulse.plan.Source.PROJECT_PROGRESS, Map.of()));
+        }
+        String[] countries = {"VN", "LA", "TH", "MM", "KH", "MY", "SG", "KZ", "RU"};
+        String[] channels = {"nanpeng_b", "road_port", "rail"};
+        for (int i = 0; out.size() < n; i++) {
+            io.planpulse.plan.Source src = switch (i % 4) {
+                case 0 -> io.planpulse.plan.Source.TRUCK_COUNT;
+                case 1 -> io.planpulse.plan.Source.TRUCK_CARGO_VALUE;
+                case 2 -> io.planpulse.plan.Source.TRADE_VALUE;
+                default -> io.planpulse.plan.Source.HUB_TONNES;
+            };
+            Map<String, String> filter = switch (i % 4) {
+                case 0, 1 -> Map.of("destination_country", countries[i % countries.length]);
+                case 2 -> Map.of("channel", channels[i % channels.length]);
+                default -> Map.of("terminal", new String[] {"road_port", "nanpeng_rail", "foeryan_port"}[i % 3]);
+            };
+            double scale = src == io.planpulse.plan.Source.TRUCK_COUNT ? 1 : src == io.planpulse.plan.Source.HUB_TONNES
+                    ? 1e4 : 1e8;
+            out.add(target(model, String.format("flow_%05d", i), "logistics_trade", "x", 10.0 + i % 13, scale, null,
+                    src, filter));
+        }
+        return new Plan(2025, shipped.timezone(), shipped.reportDeadlineDay(), shipped.thresholds(), out, List.of());
+    }
+
+    private static Target target(Target m, String id, String category, String unit, Double target, double scale,
+                                 String parent, io.planpulse.plan.Source source, Map<String, String> filter) {
+        return new Target(2025, id, id, id, category, unit, io.planpulse.plan.Kind.CUMULATIVE_FLOW,
+                io.planpulse.plan.Comparator.AT_LEAST, target, scale, null, Target.LINEAR, parent, source, filter,
+                "bench", false, m.timezone(), m.reportDeadlineDay(), m.thresholds());
     }
 
     private Topology pipelineTopology(Instant asOf) {

@@ -24,22 +24,23 @@ public final class PlanLoad {
     private PlanLoad() {
     }
 
-    /** @return the number of targets published and of records removed (older versions) */
-    public static int[] publish(Plan plan, Map<String, Object> clientConfig) {
+    /** What a plan load published: the new version's id, its targets, and the records of older versions removed. */
+    public record Published(String version, int targets, int removed) {
+    }
+
+    public static Published publish(Plan plan, Map<String, Object> clientConfig) {
         return publish(plan, clientConfig, null);
     }
 
     /**
      * Publishes the plan as a new version of its year (see PlanPublisher); {@code source} names the file for
      * {@code GET /api/plans}.
-     *
-     * @return the number of targets published and of records removed (older versions)
      */
-    public static int[] publish(Plan plan, Map<String, Object> clientConfig, String source) {
+    public static Published publish(Plan plan, Map<String, Object> clientConfig, String source) {
         Map<String, byte[]> existing = current(clientConfig);
         Instant loadedAt = Instant.now();
-        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing,
-                PlanPublisher.newVersion(loadedAt), loadedAt, source);
+        String version = PlanPublisher.newVersion(loadedAt);
+        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing, version, loadedAt, source);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -55,7 +56,7 @@ public final class PlanLoad {
             }
             producer.commitTransaction();
         }
-        return new int[] {plan.targets().size(), removed};
+        return new Published(version, plan.targets().size(), removed);
     }
 
     /** The records planpulse.plan holds now (a tombstone removes one). */

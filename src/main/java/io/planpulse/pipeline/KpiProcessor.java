@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,11 +86,18 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
     private long queriesBuiltFor = -1;
 
     private final Set<Integer> dirty = new HashSet<>();
-    private final Set<Integer> reportYears = new HashSet<>();
+    /** Report subjects (year/stream/subject) whose facts changed since the last round. */
+    private final Set<String> dirtySubjects = new HashSet<>();
+    /** When the last round ended (wall clock, ms) and the CPU it took (ns): a big plan's rounds are spaced out. */
+    private long lastRoundEnd;
+    private long lastRoundCpu;
     private boolean evaluateAll = true;
     private long lastFullEvaluation = Long.MIN_VALUE;
     private Counter staleReports;
     private Counter evaluations;
+    private io.micrometer.core.instrument.Timer fullRounds;
+    private io.micrometer.core.instrument.Timer partialRounds;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick) {
         this.catalog = catalog;
@@ -140,6 +148,14 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
                 .register(registry);
         this.evaluations = Counter.builder("planpulse.kpi.evaluations")
                 .description("Evaluation rounds of the KPI stage").register(registry);
+        this.fullRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
+                .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
+                        + "version, the clock tick) or only the years whose facts changed")
+                .tag("scope", "all").register(registry);
+        this.partialRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
+                .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
+                        + "version, the clock tick) or only the years whose facts changed")
+                .tag("scope", "changed").register(registry);
         CommitHook hook = context.getStateStore(Topics.KPI_COMMIT_HOOK);
         hook.beforeCommit(this::persist);
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
@@ -166,7 +182,7 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
                 return;
             }
             dirtyReports.put(key, cell);
-            reportYears.add(y);
+            dirtySubjects.add(key);
         } else {
             Facts.FlowCell cell = year(y).flows(stream).get(in.getSubject());
             if (cell == null) {
@@ -202,16 +218,24 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
     }
 
     private void evaluate() {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         Instant now = clock.instant();
         Map<Integer, PlanCatalog.YearPlan> plans = catalog.years(); // one snapshot for the whole round
         long version = catalog.version();
         boolean planChanged = version != queriesBuiltFor;
+        boolean tickDue = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
+        if (!planChanged && !tickDue && !evaluateAll
+                && (context.currentSystemTimeMs() - lastRoundEnd) * 1_000_000 < 4 * lastRoundCpu) {
+            // A round of a big plan costs CPU (about 25 us a target): facts that keep arriving re-evaluate it at
+            // most every fourth of the time, so the KPI stage keeps to about a quarter of a core. Small plans
+            // (a round well under the interval) are not held back.
+            return;
+        }
         if (planChanged) {
             buildQueries(plans);
             queriesBuiltFor = version;
         }
-        boolean tick = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
-        boolean all = planChanged || tick || evaluateAll;
+        boolean all = planChanged || tickDue || evaluateAll;
         for (PlanCatalog.YearPlan p : plans.values()) {
             if (all || dirty.contains(p.year())) {
                 evaluate(p, now);
@@ -220,14 +244,25 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
         if (planChanged || evaluateAll) {
             removeTargetsNotIn(plans, now);
         }
-        updateUnplanned(planChanged || evaluateAll ? facts.keySet() : reportYears, plans, now);
+        if (planChanged || evaluateAll) {
+            updateUnplanned(facts.keySet(), plans, now);
+        } else {
+            updateUnplanned(dirtySubjects, plans, now);
+        }
         if (all) {
             lastFullEvaluation = now.toEpochMilli();
             evaluateAll = false;
         }
+        boolean worked = all || !dirty.isEmpty() || !dirtySubjects.isEmpty();
         dirty.clear();
-        reportYears.clear();
+        dirtySubjects.clear();
         evaluations.increment();
+        if (worked) {
+            long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+            (all ? fullRounds : partialRounds).record(Duration.ofNanos(cpu));
+            lastRoundCpu = cpu;
+        }
+        lastRoundEnd = context.currentSystemTimeMs();
     }
 
     /** Every flow target of every plan in force as a query over its year's facts, and over the year before. */
@@ -328,11 +363,38 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
         }
     }
 
+    /** Publishes the changed report subjects that no target of their year's plan names (or no plan at all). */
+    private void updateUnplanned(Set<String> subjects, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        for (String key : subjects) {
+            String[] k = key.split("/", 3);
+            int y = Integer.parseInt(k[0]);
+            Stream s = Stream.fromType(k[1]);
+            Facts.ReportCell cell = facts.get(y).reports(s).get(k[2]);
+            PlanCatalog.YearPlan p = plans.get(y);
+            Target t = p == null ? null : p.byId().get(k[2]);
+            if (t != null && t.source() == (s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT)) {
+                continue; // planned (a subject never leaves the unplanned list but by a new plan version)
+            }
+            UnplannedSubject v = unplannedOf(y, s, k[2], cell);
+            if (!v.equals(unplanned.get(key))) {
+                unplanned.put(key, v);
+                unplannedStore.put(key, v);
+                context.forward(new Record<>(key, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+            }
+        }
+    }
+
+    private static UnplannedSubject unplannedOf(int y, Stream s, String subject, Facts.ReportCell cell) {
+        int m = cell.lastMonth();
+        return UnplannedSubject.newBuilder().setYear(y).setStream(s.type()).setSubject(subject)
+                .setReports(cell.reports).setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build();
+    }
+
     /**
      * Publishes, for the given years, the report subjects that no target of the year's plan names (every subject,
      * when the year has no plan), and removes the ones a plan now names.
      */
-    private void updateUnplanned(Set<Integer> years, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+    private void updateUnplanned(Collection<Integer> years, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
         for (int y : new TreeSet<>(years)) {
             Facts.YearFacts f = facts.get(y);
             PlanCatalog.YearPlan p = plans.get(y);
@@ -345,10 +407,7 @@ final class KpiProcessor implements Processor<String, KpiInput, String, Routed> 
                         if (t != null && t.source() == source) {
                             continue;
                         }
-                        int m = e.getValue().lastMonth();
-                        want.put(y + "/" + s.type() + "/" + e.getKey(), UnplannedSubject.newBuilder().setYear(y)
-                                .setStream(s.type()).setSubject(e.getKey()).setReports(e.getValue().reports)
-                                .setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build());
+                        want.put(y + "/" + s.type() + "/" + e.getKey(), unplannedOf(y, s, e.getKey(), e.getValue()));
                     }
                 }
             }
