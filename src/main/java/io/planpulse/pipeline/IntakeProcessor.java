@@ -90,7 +90,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         InputEvent e;
         PlanCatalog.YearPlan year;
         try {
-            e = EventDecoder.decode(stream, record.value());
+            e = EventDecoder.decode(stream, record.value(), record.headers());
             year = planFor(e);
         } catch (Rejection r) {
             reject(record, r);

@@ -1,7 +1,10 @@
 package io.planpulse.pipeline;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.IndicatorReport;
@@ -15,9 +18,11 @@ import java.time.format.DateTimeParseException;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The JSON Lines form of events (CONTRACT section 3): one object per line with a "type" and the record's fields,
- * times as ISO-8601 with an offset. A line that cannot become a record fails with a message naming the problem;
- * semantic checks (negative amounts, unknown ids, ...) are the pipeline's, so such records are still produced.
+ * The JSON form of events (CONTRACT section 3): in JSON Lines files one object per line with a "type" and the
+ * record's fields, and as a record value on an input topic the same object ("type" optional), times as ISO-8601 with
+ * an offset. Both are read field by field the same way. A line that cannot become a record fails with a message
+ * naming the problem; semantic checks (negative amounts, periods, ...) are the pipeline's ({@link EventDecoder}),
+ * so such records are still produced.
  */
 public final class JsonEvents {
     public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,10 +43,16 @@ public final class JsonEvents {
     /** Why a line could not be turned into a record. */
     public static final class BadLine extends Exception {
         private final Stream stream;
+        private final String reason;
 
         BadLine(Stream stream, String message) {
+            this(stream, Rejection.UNDECODABLE, message);
+        }
+
+        BadLine(Stream stream, String reason, String message) {
             super(message, null, false, false);
             this.stream = stream;
+            this.reason = reason;
         }
 
         /** The stream the line names, if it names a known one. */
@@ -51,16 +62,17 @@ public final class JsonEvents {
 
         /** The reason code the pipeline gives such a record. */
         public String reason() {
-            if (stream == null) {
-                return Rejection.UNDECODABLE;
-            }
-            return getMessage().startsWith("missing required field") ? Rejection.MISSING_FIELD : Rejection.INVALID_VALUE;
+            return stream == null ? Rejection.UNDECODABLE : reason;
         }
     }
 
     private JsonEvents() {
     }
 
+    /**
+     * A JSON Lines line as an Avro record, for replay. The fields are read exactly as {@link #decode} reads a JSON value
+     * on a topic; a line that cannot become a record fails with the reason the pipeline gives it.
+     */
     public static Event parse(String line) throws BadLine {
         JsonNode node;
         try {
@@ -94,7 +106,7 @@ public final class JsonEvents {
                 case PROJECT_PROGRESS -> ProjectProgress.newBuilder()
                         .setReportId(str(o, "report_id")).setProjectId(str(o, "project_id"))
                         .setPeriod(str(o, "period")).setInvestmentCny(num(o, "investment_cny"))
-                        .setProgressPct(optNum(o, "progress_pct")).setMilestone(optStr(o, "milestone"))
+                        .setProgressPct(number(o, "progress_pct")).setMilestone(text(o, "milestone"))
                         .setReportedAt(time(o, "reported_at")).build();
                 case INDICATOR_REPORT -> IndicatorReport.newBuilder()
                         .setReportId(str(o, "report_id")).setIndicatorId(str(o, "indicator_id"))
@@ -102,55 +114,208 @@ public final class JsonEvents {
                         .setReportedAt(time(o, "reported_at")).build();
             };
             return new Event(s, o.path(s.idField()).asText(), value);
-        } catch (IllegalArgumentException e) {
-            throw new BadLine(s, e.getMessage());
+        } catch (Rejection r) {
+            throw new BadLine(s, r.reason(), r.getMessage());
         }
     }
 
-    private static JsonNode field(ObjectNode o, String name) {
+    // ---- JSON values on the input topics (CONTRACT section 3: "Also accepted on every input topic") ----
+
+    /** Strict: one JSON value, no trailing tokens, no duplicate keys (which would leave a field ambiguous). */
+    private static final ObjectReader STRICT = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * A JSON value on a stream's topic: an object with the fields of a JSON Lines event, {@code type} optional (when
+     * present it must be the topic's). Read into the same checks as Avro ({@link EventDecoder}), so the same event
+     * gives the same result in either form.
+     *
+     * @param contentType the content-type header that said JSON, or null when the first byte did
+     */
+    static InputEvent decode(Stream topic, byte[] value, String contentType) throws Rejection {
+        return event(topic, object(value, contentType, "JSON"));
+    }
+
+    /**
+     * A CloudEvent in structured mode ({@code content-type: application/cloudevents+json}): the event is its
+     * {@code data} (a JSON object), or its {@code data_base64} read as {@code datacontenttype} says.
+     */
+    static InputEvent decodeCloudEvent(Stream topic, byte[] value, String contentType) throws Rejection {
+        ObjectNode envelope = object(value, contentType, "a CloudEvent");
+        JsonNode data = envelope.get("data");
+        if (data instanceof ObjectNode o) {
+            return event(topic, o);
+        }
+        JsonNode b64 = envelope.get("data_base64");
+        if (b64 != null && b64.isTextual()) {
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getDecoder().decode(b64.asText());
+            } catch (IllegalArgumentException e) {
+                throw new Rejection(Rejection.UNDECODABLE, "CloudEvent data_base64 is not base64: " + e.getMessage());
+            }
+            String inner = envelope.path("datacontenttype").asText(null);
+            return EventDecoder.decodeAs(topic, bytes, inner == null ? ContentType.NONE : ContentType.of(inner));
+        }
+        throw new Rejection(Rejection.UNDECODABLE, "a CloudEvent (" + contentType + ") whose data is neither a JSON "
+                + "object nor data_base64");
+    }
+
+    private static ObjectNode object(byte[] value, String contentType, String what) throws Rejection {
+        String said = contentType == null ? "" : " (content-type " + contentType + ")";
+        JsonNode node;
+        try {
+            node = STRICT.readTree(value);
+        } catch (java.io.IOException e) {
+            String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+            throw new Rejection(Rejection.UNDECODABLE, "not valid JSON" + said + ": "
+                    + EventDecoder.abbreviate(m.lines().findFirst().orElse("")));
+        }
+        if (!(node instanceof ObjectNode o)) {
+            throw new Rejection(Rejection.UNDECODABLE, what + " must be a JSON object" + said + ", not "
+                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return o;
+    }
+
+    /** The event of an object on a stream's topic. */
+    static InputEvent event(Stream topic, ObjectNode o) throws Rejection {
+        JsonNode type = o.get("type");
+        if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equals(topic.type()))) {
+            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "a JSON event of \"type\" " + EventDecoder.abbreviate(type.toString())
+                    + " on " + topic.topic() + ", which carries " + topic.type() + " events");
+        }
+        return switch (topic) {
+            case TRUCK_DEPARTURE -> EventDecoder.truck(text(o, "departure_id"), text(o, "route_id"),
+                    text(o, "destination_country"), text(o, "exit_port"), instant(o, "departed_at"),
+                    num(o, "cargo_value_cny"), num(o, "cargo_weight_t"));
+            case TRADE_DECLARATION -> EventDecoder.trade(text(o, "declaration_id"), text(o, "direction"),
+                    text(o, "channel"), text(o, "partner_country"), num(o, "value_cny"), instant(o, "declared_at"));
+            case HUB_THROUGHPUT -> EventDecoder.hub(text(o, "record_id"), text(o, "terminal"), num(o, "tonnes"),
+                    instant(o, "measured_at"));
+            case PROJECT_PROGRESS -> EventDecoder.progress(text(o, "report_id"), text(o, "project_id"),
+                    text(o, "period"), num(o, "investment_cny"), number(o, "progress_pct"), text(o, "milestone"),
+                    instant(o, "reported_at"));
+            case INDICATOR_REPORT -> EventDecoder.indicator(text(o, "report_id"), text(o, "indicator_id"),
+                    text(o, "period"), num(o, "value"), instant(o, "reported_at"));
+        };
+    }
+
+    // ---- the fields, read one way for JSON Lines and JSON values alike ----
+
+    private static boolean absent(JsonNode n) {
+        return n == null || n.isNull();
+    }
+
+    /** A string field, or null when absent (the checks then say missing_field); invalid_value when not a string. */
+    static String text(ObjectNode o, String name) throws Rejection {
         JsonNode n = o.get(name);
-        if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("missing required field \"" + name + "\"");
+        if (absent(n)) {
+            return null;
         }
-        return n;
-    }
-
-    private static String str(ObjectNode o, String name) {
-        JsonNode n = field(o, name);
         if (!n.isTextual()) {
-            throw new IllegalArgumentException("field \"" + name + "\" must be a string");
+            throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name + "\" must be a string");
         }
         return n.asText();
     }
 
-    private static String optStr(ObjectNode o, String name) {
-        JsonNode n = o.get(name);
-        return n == null || n.isNull() ? null : n.asText();
+    /** A required string field: missing_field when absent. */
+    private static String str(ObjectNode o, String name) throws Rejection {
+        String v = text(o, name);
+        if (v == null) {
+            throw missing(name);
+        }
+        return v;
     }
 
-    private static double num(ObjectNode o, String name) {
-        JsonNode n = field(o, name);
+    private static Rejection missing(String name) {
+        return new Rejection(Rejection.MISSING_FIELD, "missing required field \"" + name + "\"");
+    }
+
+    /**
+     * A number field, or null when absent. NaN and infinities have no JSON literal: their names as strings are read
+     * as the numbers, so that the checks refuse them with the reason Avro's NaN gets.
+     */
+    static Double number(ObjectNode o, String name) throws Rejection {
+        JsonNode n = o.get(name);
+        if (absent(n)) {
+            return null;
+        }
         if (n.isNumber()) {
             return n.asDouble();
         }
-        // NaN and infinities have no JSON literal; accept their names so the pipeline can refuse them with a reason.
         if (n.isTextual() && (n.asText().equals("NaN") || n.asText().equals("Infinity") || n.asText().equals("-Infinity"))) {
             return Double.parseDouble(n.asText());
         }
-        throw new IllegalArgumentException("field \"" + name + "\" must be a number");
+        throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name + "\" must be a number");
     }
 
-    private static Double optNum(ObjectNode o, String name) {
-        JsonNode n = o.get(name);
-        return n == null || n.isNull() ? null : num(o, name);
-    }
-
-    private static Instant time(ObjectNode o, String name) {
-        String s = str(o, name);
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("field \"" + name + "\" must be an ISO-8601 time with an offset, not '" + s + "'");
+    /** A required number field: missing_field when absent. */
+    private static double num(ObjectNode o, String name) throws Rejection {
+        Double v = number(o, name);
+        if (v == null) {
+            throw missing(name);
         }
+        return v;
+    }
+
+    /**
+     * A time field (ISO-8601 with an offset), or null when absent. It is cut to the millisecond as Avro's
+     * timestamp-millis cuts it, so that JSON and Avro give the same instant.
+     */
+    static Instant instant(ObjectNode o, String name) throws Rejection {
+        JsonNode n = o.get(name);
+        if (absent(n)) {
+            return null;
+        }
+        String s = n.isTextual() ? n.asText() : n.toString();
+        try {
+            if (!n.isTextual()) {
+                throw new DateTimeParseException("not a string", s, 0);
+            }
+            return Instant.ofEpochMilli(OffsetDateTime.parse(s).toInstant().toEpochMilli());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name
+                    + "\" must be an ISO-8601 time with an offset, not '" + EventDecoder.abbreviate(s) + "'");
+        }
+    }
+
+    /** A required time field: missing_field when absent. */
+    private static Instant time(ObjectNode o, String name) throws Rejection {
+        Instant v = instant(o, name);
+        if (v == null) {
+            throw missing(name);
+        }
+        return v;
+    }
+
+    /**
+     * A record as the JSON object of a JSON Lines line (with its {@code type}) or of a JSON value on a topic
+     * (without): the Avro field names, times as ISO-8601 instants, absent optional fields left out.
+     */
+    public static ObjectNode toJson(Stream stream, SpecificRecord record, boolean withType) {
+        ObjectNode o = MAPPER.createObjectNode();
+        if (withType) {
+            o.put("type", stream.type());
+        }
+        for (org.apache.avro.Schema.Field f : record.getSchema().getFields()) {
+            Object v = record.get(f.pos());
+            if (v == null) {
+                continue;
+            }
+            if (v instanceof Instant t) {
+                o.put(f.name(), t.toString());
+            } else if (v instanceof Double d) {
+                if (Double.isFinite(d)) {
+                    o.put(f.name(), d);
+                } else {
+                    o.put(f.name(), d.toString());
+                }
+            } else {
+                o.put(f.name(), v.toString());
+            }
+        }
+        return o;
     }
 }
