@@ -1,10 +1,9 @@
 package io.planpulse.pipeline;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.IndicatorReport;
@@ -12,8 +11,8 @@ import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.plan.Stream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -74,16 +73,17 @@ public final class JsonEvents {
      * on a topic; a line that cannot become a record fails with the reason the pipeline gives it.
      */
     public static Event parse(String line) throws BadLine {
-        JsonNode node;
+        Flat o;
         try {
-            node = MAPPER.readTree(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadLine(null, "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            o = Flat.read(line.getBytes(StandardCharsets.UTF_8));
+        } catch (NotJson e) {
+            throw new BadLine(null, "not valid JSON: " + e.getMessage());
         }
-        if (!(node instanceof ObjectNode o)) {
+        if (o == null) {
             throw new BadLine(null, "a line must be a JSON object");
         }
-        String type = o.path("type").asText(null);
+        Object typeValue = o.get("type");
+        String type = typeValue instanceof String t ? t : null;
         Stream s = type == null ? null : Stream.fromType(type);
         if (s == null) {
             throw new BadLine(null, "unknown or missing \"type\" " + (type == null ? "" : "'" + type + "' ")
@@ -113,18 +113,14 @@ public final class JsonEvents {
                         .setPeriod(str(o, "period")).setValue(num(o, "value"))
                         .setReportedAt(time(o, "reported_at")).build();
             };
-            return new Event(s, o.path(s.idField()).asText(), value);
+            Object key = o.get(s.idField());
+            return new Event(s, key instanceof String k ? k : "", value);
         } catch (Rejection r) {
             throw new BadLine(s, r.reason(), r.getMessage());
         }
     }
 
     // ---- JSON values on the input topics (CONTRACT section 3: "Also accepted on every input topic") ----
-
-    /** Strict: one JSON value, no trailing tokens, no duplicate keys (which would leave a field ambiguous). */
-    private static final ObjectReader STRICT = MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /**
      * A JSON value on a stream's topic: an object with the fields of a JSON Lines event, {@code type} optional (when
@@ -134,7 +130,17 @@ public final class JsonEvents {
      * @param contentType the content-type header that said JSON, or null when the first byte did
      */
     static InputEvent decode(Stream topic, byte[] value, String contentType) throws Rejection {
-        return event(topic, object(value, contentType, "JSON"));
+        String said = contentType == null ? "" : " (content-type " + contentType + ")";
+        Flat o;
+        try {
+            o = Flat.read(value);
+        } catch (NotJson e) {
+            throw new Rejection(Rejection.UNDECODABLE, "not valid JSON" + said + ": " + e.getMessage());
+        }
+        if (o == null) {
+            throw new Rejection(Rejection.UNDECODABLE, "JSON must be a JSON object" + said + ", not " + Flat.kind(value));
+        }
+        return event(topic, o);
     }
 
     /**
@@ -142,10 +148,19 @@ public final class JsonEvents {
      * {@code data} (a JSON object), or its {@code data_base64} read as {@code datacontenttype} says.
      */
     static InputEvent decodeCloudEvent(Stream topic, byte[] value, String contentType) throws Rejection {
-        ObjectNode envelope = object(value, contentType, "a CloudEvent");
-        JsonNode data = envelope.get("data");
-        if (data instanceof ObjectNode o) {
-            return event(topic, o);
+        JsonNode envelope;
+        try {
+            envelope = MAPPER.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new Rejection(Rejection.UNDECODABLE, "not valid JSON (content-type " + contentType + "): "
+                    + EventDecoder.abbreviate(String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+        }
+        if (envelope.get("data") instanceof ObjectNode data) {
+            try {
+                return decode(topic, MAPPER.writeValueAsBytes(data), contentType);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new Rejection(Rejection.UNDECODABLE, "CloudEvent data: " + e.getMessage());
+            }
         }
         JsonNode b64 = envelope.get("data_base64");
         if (b64 != null && b64.isTextual()) {
@@ -162,28 +177,11 @@ public final class JsonEvents {
                 + "object nor data_base64");
     }
 
-    private static ObjectNode object(byte[] value, String contentType, String what) throws Rejection {
-        String said = contentType == null ? "" : " (content-type " + contentType + ")";
-        JsonNode node;
-        try {
-            node = STRICT.readTree(value);
-        } catch (java.io.IOException e) {
-            String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
-            throw new Rejection(Rejection.UNDECODABLE, "not valid JSON" + said + ": "
-                    + EventDecoder.abbreviate(m.lines().findFirst().orElse("")));
-        }
-        if (!(node instanceof ObjectNode o)) {
-            throw new Rejection(Rejection.UNDECODABLE, what + " must be a JSON object" + said + ", not "
-                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
-        }
-        return o;
-    }
-
     /** The event of an object on a stream's topic. */
-    static InputEvent event(Stream topic, ObjectNode o) throws Rejection {
-        JsonNode type = o.get("type");
-        if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equals(topic.type()))) {
-            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "a JSON event of \"type\" " + EventDecoder.abbreviate(type.toString())
+    static InputEvent event(Stream topic, Flat o) throws Rejection {
+        Object type = o.get("type");
+        if (type != null && type != Flat.NULL && !topic.type().equals(type)) {
+            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "a JSON event of \"type\" " + Flat.show(type)
                     + " on " + topic.topic() + ", which carries " + topic.type() + " events");
         }
         return switch (topic) {
@@ -202,26 +200,135 @@ public final class JsonEvents {
         };
     }
 
+    /** Not one JSON value: the parser's message, first line. */
+    static final class NotJson extends Exception {
+        NotJson(String message) {
+            super(EventDecoder.abbreviate(message), null, false, false);
+        }
+    }
+
+    /**
+     * The top-level fields of one JSON object, read with Jackson's streaming parser (a tree cost as much as the rest
+     * of decoding): strings as String, numbers as Double, true/false as Boolean, null as {@link #NULL}, an object or
+     * array as {@link #NESTED}. Strict: one value and nothing after it, no key twice (which would leave a field
+     * ambiguous).
+     */
+    static final class Flat {
+        static final Object NULL = new Object();
+        static final Object NESTED = new Object();
+        /** Strict about keys; numbers read with the fast (and, like Double.parseDouble, correctly rounded) parser. */
+        private static final com.fasterxml.jackson.core.JsonFactory FACTORY = com.fasterxml.jackson.core.JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+        private String[] names = new String[8];
+        private Object[] values = new Object[8];
+        private int size;
+
+        /** The object's fields; null when the value is JSON but not an object. */
+        static Flat read(byte[] json) throws NotJson {
+            try (JsonParser p = FACTORY.createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                Flat f = new Flat();
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    Object v = switch (p.nextToken()) {
+                        case VALUE_STRING -> p.getText();
+                        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                        case VALUE_TRUE -> Boolean.TRUE;
+                        case VALUE_FALSE -> Boolean.FALSE;
+                        case VALUE_NULL -> NULL;
+                        default -> {
+                            p.skipChildren();
+                            yield NESTED;
+                        }
+                    };
+                    f.put(name, v);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw new NotJson("unexpected " + t);
+                }
+                if (p.nextToken() != null) {
+                    throw new NotJson("more after the object");
+                }
+                return f;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new NotJson(e.getOriginalMessage().lines().findFirst().orElse(""));
+            } catch (java.io.IOException e) {
+                throw new NotJson(e.toString());
+            }
+        }
+
+        /** What a JSON value that is not an object is, for the refusal. */
+        static String kind(byte[] json) {
+            try (JsonParser p = FACTORY.createParser(json)) {
+                JsonToken t = p.nextToken();
+                return t == null ? "nothing" : switch (t) {
+                    case START_ARRAY -> "an array";
+                    case VALUE_STRING -> "a string";
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                    case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                    case VALUE_NULL -> "null";
+                    default -> t.toString();
+                };
+            } catch (java.io.IOException e) {
+                return "nothing";
+            }
+        }
+
+        private void put(String name, Object v) {
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, size * 2);
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            names[size] = name;
+            values[size++] = v;
+        }
+
+        /** The field's value, or null when absent. */
+        Object get(String name) {
+            for (int i = 0; i < size; i++) {
+                if (names[i].equals(name)) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+
+        /** A value as it reads in a message. */
+        static String show(Object v) {
+            if (v == NULL) {
+                return "null";
+            }
+            if (v == NESTED) {
+                return "(an object or array)";
+            }
+            return v instanceof String s ? "\"" + EventDecoder.abbreviate(s) + "\"" : String.valueOf(v);
+        }
+    }
+
     // ---- the fields, read one way for JSON Lines and JSON values alike ----
 
-    private static boolean absent(JsonNode n) {
-        return n == null || n.isNull();
+    private static boolean absent(Object v) {
+        return v == null || v == Flat.NULL;
     }
 
     /** A string field, or null when absent (the checks then say missing_field); invalid_value when not a string. */
-    static String text(ObjectNode o, String name) throws Rejection {
-        JsonNode n = o.get(name);
-        if (absent(n)) {
+    static String text(Flat o, String name) throws Rejection {
+        Object v = o.get(name);
+        if (absent(v)) {
             return null;
         }
-        if (!n.isTextual()) {
+        if (!(v instanceof String s)) {
             throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name + "\" must be a string");
         }
-        return n.asText();
+        return s;
     }
 
     /** A required string field: missing_field when absent. */
-    private static String str(ObjectNode o, String name) throws Rejection {
+    private static String str(Flat o, String name) throws Rejection {
         String v = text(o, name);
         if (v == null) {
             throw missing(name);
@@ -237,22 +344,22 @@ public final class JsonEvents {
      * A number field, or null when absent. NaN and infinities have no JSON literal: their names as strings are read
      * as the numbers, so that the checks refuse them with the reason Avro's NaN gets.
      */
-    static Double number(ObjectNode o, String name) throws Rejection {
-        JsonNode n = o.get(name);
-        if (absent(n)) {
+    static Double number(Flat o, String name) throws Rejection {
+        Object v = o.get(name);
+        if (absent(v)) {
             return null;
         }
-        if (n.isNumber()) {
-            return n.asDouble();
+        if (v instanceof Double d) {
+            return d;
         }
-        if (n.isTextual() && (n.asText().equals("NaN") || n.asText().equals("Infinity") || n.asText().equals("-Infinity"))) {
-            return Double.parseDouble(n.asText());
+        if (v instanceof String s && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) {
+            return Double.parseDouble(s);
         }
         throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name + "\" must be a number");
     }
 
     /** A required number field: missing_field when absent. */
-    private static double num(ObjectNode o, String name) throws Rejection {
+    private static double num(Flat o, String name) throws Rejection {
         Double v = number(o, name);
         if (v == null) {
             throw missing(name);
@@ -264,25 +371,25 @@ public final class JsonEvents {
      * A time field (ISO-8601 with an offset), or null when absent. It is cut to the millisecond as Avro's
      * timestamp-millis cuts it, so that JSON and Avro give the same instant.
      */
-    static Instant instant(ObjectNode o, String name) throws Rejection {
-        JsonNode n = o.get(name);
-        if (absent(n)) {
+    static Instant instant(Flat o, String name) throws Rejection {
+        Object v = o.get(name);
+        if (absent(v)) {
             return null;
         }
-        String s = n.isTextual() ? n.asText() : n.toString();
         try {
-            if (!n.isTextual()) {
-                throw new DateTimeParseException("not a string", s, 0);
+            if (v instanceof String s) {
+                return IsoTimes.parseMillis(s);
             }
-            return Instant.ofEpochMilli(OffsetDateTime.parse(s).toInstant().toEpochMilli());
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name
-                    + "\" must be an ISO-8601 time with an offset, not '" + EventDecoder.abbreviate(s) + "'");
+            // refused below
         }
+        String shown = v instanceof String s ? s : Flat.show(v);
+        throw new Rejection(Rejection.INVALID_VALUE, "field \"" + name
+                + "\" must be an ISO-8601 time with an offset, not '" + EventDecoder.abbreviate(shown) + "'");
     }
 
     /** A required time field: missing_field when absent. */
-    private static Instant time(ObjectNode o, String name) throws Rejection {
+    private static Instant time(Flat o, String name) throws Rejection {
         Instant v = instant(o, name);
         if (v == null) {
             throw missing(name);

@@ -150,7 +150,7 @@ class EventDecoderJsonTest {
         assertThat(rejection(Stream.TRUCK_DEPARTURE, b("[" + TRUCK + "]"), headers("content-type", "application/json")))
                 .satisfies(r -> {
                     assertThat(r.reason()).isEqualTo("undecodable");
-                    assertThat(r.getMessage()).isEqualTo("JSON must be a JSON object (content-type application/json), not array");
+                    assertThat(r.getMessage()).isEqualTo("JSON must be a JSON object (content-type application/json), not an array");
                 });
     }
 
