@@ -88,10 +88,12 @@ public final class Bench implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--runs", split = ",", description = "Runs to make (default: all): raw (the raw consumer with "
             + "planpulse's decoder, then with Avro's generic one), bare-alos, pipeline-alos, bare-eos, pipeline-eos, "
-            + "freshness, plan-scale (a plan of --plan-targets loaded over a year of facts). The table needs the "
-            + "first six.")
+            + "freshness, plan-scale (a plan of --plan-targets loaded over a year of facts); and on JSON copies of the "
+            + "same events: raw-json, pipeline-json-alos, pipeline-json-eos. The table and JSON need the first six.")
     java.util.Set<String> runs = new java.util.LinkedHashSet<>(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
-            "pipeline-eos", "freshness", "plan-scale"));
+            "pipeline-eos", "freshness", "raw-json", "pipeline-json-alos", "pipeline-json-eos", "plan-scale"));
+    static final List<String> STANDARD_RUNS = List.of("raw", "bare-alos", "pipeline-alos", "bare-eos", "pipeline-eos",
+            "freshness");
     @Option(names = "--plan-targets", description = "Targets of the large plan of the plan-scale run: mostly projects "
             + "with a year of monthly reports each, and flow targets with filters (default ${DEFAULT-VALUE}).")
     int planTargets = 10_000;
@@ -177,11 +179,38 @@ public final class Bench implements Callable<Integer> {
                     report("pipeline " + guarantee, pipeline.get(guarantee));
                 }
             }
+            // ---- JSON values: the same events again, as JSON, read from where they start ----
+            double rawJson = Double.NaN;
+            Map<String, Timed> pipelineJson = new LinkedHashMap<>();
+            if (runs.contains("raw-json") || runs.contains("pipeline-json-alos") || runs.contains("pipeline-json-eos")) {
+                try (Admin admin = Admin.create(clients)) {
+                    startAt = endOffsets(admin);
+                }
+                t0 = System.nanoTime();
+                produceJson(clients, plan, events);
+                System.err.printf("produced the same %,d events as JSON in %.1f s%n", events, (System.nanoTime() - t0) / 1e9);
+                if (runs.contains("raw-json")) {
+                    rawJson = fastestRaw(clients, EventDecoder::decode, "raw consumer, JSON values",
+                            "raw_consumer_json_passes_eps");
+                    result("raw_consumer_json_eps", rawJson);
+                }
+                for (String guarantee : List.of(ALOS, EOS)) {
+                    if (runs.contains("pipeline-json-" + (guarantee.equals(EOS) ? "eos" : "alos"))) {
+                        pipelineJson.put(guarantee, streamsRun(clients, guarantee, () -> pipelineTopology(asOf), work));
+                        report("pipeline " + guarantee + ", JSON values", pipelineJson.get(guarantee));
+                    }
+                }
+                startAt = null;
+                if (!pipelineJson.isEmpty()) {
+                    results.put("pipeline_json_eps", byGuarantee(pipelineJson, Timed::eps));
+                    results.put("pipeline_json_runs", byGuarantee(pipelineJson, Timed::json));
+                }
+            }
             if (runs.contains("plan-scale")) {
                 results.put("plan_scale", planScale(clients, plan, asOf, work));
             }
-            if (!runs.containsAll(List.of("raw", "bare-alos", "pipeline-alos", "bare-eos", "pipeline-eos", "freshness"))) {
-                if (json != null) {
+            if (!runs.containsAll(STANDARD_RUNS)) {
+                if (json != null) { // a partial run: its figures, without the table
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
                     System.err.println("wrote " + json);
                 }
@@ -200,6 +229,13 @@ public final class Bench implements Callable<Integer> {
                     "pipeline_alos_vs_raw_avro", pipeline.get(ALOS).eps() / rawAvro,
                     "pipeline_eos_vs_bare_eos", pipeline.get(EOS).eps() / bare.get(EOS).eps(),
                     "pipeline_alos_vs_bare_alos", pipeline.get(ALOS).eps() / bare.get(ALOS).eps()));
+            Map<String, Double> jsonRatios = new LinkedHashMap<>();
+            if (!Double.isNaN(rawJson)) {
+                jsonRatios.put("raw_json_vs_raw", rawJson / raw);
+            }
+            pipelineJson.forEach((g, t) -> jsonRatios.put("pipeline_json_" + (g.equals(EOS) ? "eos" : "alos") + "_vs_avro",
+                    t.eps() / pipeline.get(g).eps()));
+            results.put("json_ratios", jsonRatios);
             heapWatch.interrupt();
             results.put("peak_heap_mb", peakHeap / (1024 * 1024));
             synchronized (this) {
@@ -361,7 +397,39 @@ public final class Bench implements Callable<Integer> {
 
     /** How a raw pass decodes a record. */
     private interface Decoder {
-        void decode(Stream stream, byte[] value) throws Rejection;
+        void decode(Stream stream, byte[] value, org.apache.kafka.common.header.Headers headers) throws Rejection;
+    }
+
+    /**
+     * Where the JSON runs start reading: the end of the Avro input, where the JSON copies begin (null: from the
+     * beginning). A Streams run gets it as its group's committed offsets before it starts.
+     */
+    private Map<TopicPartition, Long> startAt;
+
+    /** The same events as {@link #produce} (same seed, same times), as JSON values with a content-type header. */
+    private void produceJson(Map<String, Object> clients, Plan plan, long n) {
+        Simulator sim = new Simulator(plan, 42);
+        long start = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+        long step = Math.max(1, (Instant.parse("2025-11-30T00:00:00Z").toEpochMilli() - start) / Math.max(n, 1));
+        List<org.apache.kafka.common.header.Header> json = List.of(new org.apache.kafka.common.header.internals.RecordHeader(
+                "content-type", "application/json".getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(clients), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (long i = 0; i < n; i++) {
+                JsonEvents.Event e = sim.live(Instant.ofEpochMilli(start + i * step));
+                byte[] value = JsonEvents.toJson(e.stream(), e.value(), false).toString().getBytes(StandardCharsets.UTF_8);
+                p.send(new ProducerRecord<>(e.stream().topic(), null, e.key().getBytes(StandardCharsets.UTF_8), value, json));
+            }
+        }
+    }
+
+    /** A new application's group starts at {@link #startAt} (nothing to do when null). */
+    private void seedOffsets(Admin admin, String appId) throws Exception {
+        if (startAt != null) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+            startAt.forEach((tp, o) -> offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+            admin.alterConsumerGroupOffsets(appId, offsets).all().get();
+        }
     }
 
     /** (a) One raw pass: a consumer reading every record and decoding it with {@code decoder}; its events/s. */
@@ -378,6 +446,9 @@ public final class Bench implements Callable<Integer> {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            if (startAt != null) {
+                startAt.forEach(consumer::seek);
+            }
             // timed from the first record received, as the Streams runs are from their first record processed
             long t0 = 0;
             long seen = 0;
@@ -387,7 +458,7 @@ public final class Bench implements Callable<Integer> {
                     t0 = System.nanoTime();
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    decoder.decode(streamOf.get(r.topic()), r.value());
+                    decoder.decode(streamOf.get(r.topic()), r.value(), r.headers());
                     seen++;
                 }
             }
@@ -580,7 +651,7 @@ public final class Bench implements Callable<Integer> {
      * choice for the ratios (a slow pass would flatter them); every pass is kept in the JSON.
      */
     private double rawLimit(Map<String, Object> clients) throws Rejection {
-        return fastestRaw(clients, EventDecoder::decode, "raw consumer", "raw_consumer_passes_eps");
+        return fastestRaw(clients, (s, v, h) -> EventDecoder.decode(s, v), "raw consumer", "raw_consumer_passes_eps");
     }
 
     /**
@@ -589,7 +660,7 @@ public final class Bench implements Callable<Integer> {
      * beside it so that a decoder gain (which raises the limit as much as the pipeline) can be told apart.
      */
     private double rawAvro(Map<String, Object> clients) throws Rejection {
-        return fastestRaw(clients, EventDecoder::decodeWithAvro, "raw consumer, Avro's generic decoder",
+        return fastestRaw(clients, (s, v, h) -> EventDecoder.decodeWithAvro(s, v), "raw consumer, Avro's generic decoder",
                 "raw_consumer_avro_passes_eps");
     }
 
@@ -626,6 +697,7 @@ public final class Bench implements Callable<Integer> {
             Map<TopicPartition, Long> end = endOffsets(admin);
             while (!quiet && System.nanoTime() < maxEnd) {
                 String appId = "bench-warmup-" + UUID.randomUUID();
+                seedOffsets(admin, appId);
                 try (KafkaStreams streams = new KafkaStreams(topology.get(), streamsProps(clients, appId, guarantee, work))) {
                     streams.start();
                     boolean done = false;
@@ -753,6 +825,7 @@ public final class Bench implements Callable<Integer> {
         List<KafkaStreams> group = new ArrayList<>();
         try (Admin admin = Admin.create(clients)) {
             Map<TopicPartition, Long> end = endOffsets(admin);
+            seedOffsets(admin, appId);
             long t0 = System.nanoTime();
             List<org.apache.kafka.common.Metric> processed = new ArrayList<>();
             // --instances clients of one application (as separate processes would be), each with its own state dir
@@ -1010,9 +1083,16 @@ public final class Bench implements Callable<Integer> {
         System.out.printf("%-34s %,14.0f %8.2f%n", "raw consumer (read + decode)", raw, 1.0);
         double rawAvro = (double) results.get("raw_consumer_avro_eps");
         System.out.printf("%-34s %,14.0f %8.2f%n", "  same, Avro's generic decoder", rawAvro, rawAvro / raw);
+        if (results.get("raw_consumer_json_eps") instanceof Double rawJson) {
+            System.out.printf("%-34s %,14.0f %8.2f%n", "  same, JSON values", rawJson, rawJson / raw);
+        }
+        Map<String, Map<String, Object>> json = (Map<String, Map<String, Object>>) results.get("pipeline_json_runs");
         for (String g : List.of(ALOS, EOS)) {
             row("bare count() " + g, bare.get(g), raw);
             row("planpulse pipeline " + g, pipe.get(g), raw);
+            if (json != null && json.get(g) != null) {
+                row("  same, JSON values", json.get(g), raw);
+            }
         }
         System.out.printf("freshness at %s events/s (%s): p50 %s ms, p99 %s ms, max %s ms%n", fresh.get("rate_eps"), EOS,
                 fresh.get("p50"), fresh.get("p99"), fresh.get("max"));

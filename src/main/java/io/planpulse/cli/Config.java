@@ -28,6 +28,8 @@ public final class Config {
     public static final String AS_OF = "planpulse.as.of";
     /** The deployment's zone: calendar months and years of facts; every plan's timezone must equal it. */
     public static final String TIMEZONE = "planpulse.timezone";
+    /** Confluent-compatible schema registry for Confluent-framed input (see ConfluentRegistry for its keys). */
+    public static final String SCHEMA_REGISTRY_URL = io.planpulse.pipeline.ConfluentRegistry.URL;
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -103,12 +105,27 @@ public final class Config {
         return out;
     }
 
+    /**
+     * The schema registry's settings: {@code planpulse.schema.registry.*}, and the keys Confluent's serializers use
+     * ({@code basic.auth.*}, {@code schema.registry.*}), which also pass through to Kafka, where they are ignored.
+     */
+    public Map<String, String> schemaRegistry() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("planpulse.schema.registry.") || k.startsWith("basic.auth.") || k.startsWith("schema.registry.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The configuration with secrets masked, for logs. */
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>();
         values.forEach((k, v) -> shown.put(k, k.contains("password") || k.contains("jaas") || k.contains("secret")
-                || k.endsWith(".key") ? "[hidden]" : v));
+                || k.endsWith(".key") || k.endsWith("user.info") ? "[hidden]"
+                : v == null ? null : v.replaceAll("//[^/@,]+@", "//[hidden]@")));
         return shown.toString();
     }
 }

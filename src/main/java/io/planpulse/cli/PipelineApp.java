@@ -91,6 +91,7 @@ public final class PipelineApp implements AutoCloseable {
 
     public static PipelineApp start(Config config, Clock clock) throws Exception {
         LOG.info("starting planpulse with {}", config);
+        io.planpulse.pipeline.EventDecoder.useRegistry(io.planpulse.pipeline.ConfluentRegistry.of(config.schemaRegistry()));
         return new PipelineApp(config, clock);
     }
 

@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * Decodes the bytes of an input record (Avro single-object encoding) and checks everything that can be checked
- * without the plan: required fields, finite and non-negative amounts, periods, code lists and sizes.
+ * Decodes the bytes of an input record (Avro single-object encoding, Confluent-framed Avro or JSON) and checks
+ * everything that can be checked without the plan: required fields, finite and non-negative amounts, periods, code
+ * lists and sizes.
  */
 public final class EventDecoder {
     /** Larger values are refused before decoding (reason too_large). */
@@ -28,18 +30,78 @@ public final class EventDecoder {
     private EventDecoder() {
     }
 
+    /** {@link #decode(Stream, byte[], Headers)} without headers: the first byte decides the format. */
     public static InputEvent decode(Stream stream, byte[] value) throws Rejection {
+        return decodeAs(stream, value, ContentType.NONE);
+    }
+
+    /**
+     * Decodes and checks one input record, whatever the producer sent: Avro in single-object encoding ({@code C3 01}
+     * + fingerprint), Confluent-framed Avro ({@code 00} + schema id, read through the registry set with
+     * {@link #useRegistry}) or a JSON object. A {@code content-type} header (or CloudEvents' {@code ce_datacontenttype})
+     * naming JSON or Avro decides where present ({@link ContentType}); otherwise the first byte does. Every format ends
+     * in the same checks, so the same event gives the same {@link InputEvent} or the same rejection whichever way it
+     * came.
+     *
+     * @param headers the record's headers, or null
+     */
+    public static InputEvent decode(Stream stream, byte[] value, Headers headers) throws Rejection {
+        return decodeAs(stream, value, headers == null ? ContentType.NONE : ContentType.of(headers));
+    }
+
+    static InputEvent decodeAs(Stream stream, byte[] value, ContentType type) throws Rejection {
         if (value == null || value.length == 0) {
             throw new Rejection(Rejection.UNDECODABLE, "empty value");
         }
         if (value.length > MAX_RECORD_BYTES) {
             throw new Rejection(Rejection.TOO_LARGE, value.length + " bytes, more than " + MAX_RECORD_BYTES);
         }
-        if (value[0] == '{') {
-            throw jsonInsteadOfAvro(value);
+        switch (type.format()) {
+            case JSON:
+                return JsonEvents.decode(stream, value, type.header());
+            case CLOUDEVENT_JSON:
+                return JsonEvents.decodeCloudEvent(stream, value, type.header());
+            case UNSUPPORTED:
+                throw new Rejection(Rejection.UNDECODABLE, "content-type " + type.header() + " is not read: send "
+                        + "application/json (times as ISO-8601 strings) or Avro binary (application/avro)");
+            case AVRO:
+                break;
+            default:
+                if (ContentType.looksLikeJson(value)) {
+                    return JsonEvents.decode(stream, value, null);
+                }
+        }
+        if (value[0] == ConfluentRegistry.MAGIC) {
+            return decodeConfluent(stream, value);
         }
         InputEvent fast = FlowDecoder.decode(stream, value);
         return fast != null ? fast : decodeWithAvro(stream, value);
+    }
+
+    private static volatile ConfluentRegistry registry;
+
+    /**
+     * The registry Confluent-framed records are read through (null: none; such records are refused as unknown_schema
+     * with a hint). Set once per process from the configuration ({@code planpulse.schema.registry.url}).
+     */
+    public static void useRegistry(ConfluentRegistry r) {
+        registry = r;
+    }
+
+    /** Confluent wire format: {@code 00}, the writer schema's id (4 bytes, big-endian), the Avro body. */
+    static InputEvent decodeConfluent(Stream stream, byte[] value) throws Rejection {
+        if (value.length < ConfluentRegistry.HEADER) {
+            throw new Rejection(Rejection.UNDECODABLE, "Confluent wire format needs 5 header bytes (00 + schema id), got "
+                    + value.length);
+        }
+        int id = ConfluentRegistry.schemaId(value);
+        ConfluentRegistry r = registry;
+        if (r == null) {
+            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "Confluent wire format, schema id " + id
+                    + ": set planpulse.schema.registry.url or send single-object Avro or JSON");
+        }
+        ConfluentRegistry.Reader<?> reader = r.reader(stream, id);
+        return fromAvro(stream, () -> reader.read(value), " (Confluent schema id " + id + " from " + r.url() + ")");
     }
 
     /**
@@ -47,34 +109,49 @@ public final class EventDecoder {
      * everything its fast path does not; the bench times it as a reference.
      */
     public static InputEvent decodeWithAvro(Stream stream, byte[] value) throws Rejection {
+        return fromAvro(stream, () -> switch (stream) {
+            case TRUCK_DEPARTURE -> Topics.TRUCK_DEPARTURE.decode(value);
+            case TRADE_DECLARATION -> Topics.TRADE_DECLARATION.decode(value);
+            case HUB_THROUGHPUT -> Topics.HUB_THROUGHPUT.decode(value);
+            case PROJECT_PROGRESS -> Topics.PROJECT_PROGRESS.decode(value);
+            case INDICATOR_REPORT -> Topics.INDICATOR_REPORT.decode(value);
+        }, "");
+    }
+
+    /** Reads one Avro record of a stream's generated class. */
+    interface AvroRead {
+        Object read() throws java.io.IOException;
+    }
+
+    /** The record Avro reads, checked; what Avro throws, as the rejection it means. */
+    private static InputEvent fromAvro(Stream stream, AvroRead read, String how) throws Rejection {
+        Object record;
         try {
-            return switch (stream) {
-                case TRUCK_DEPARTURE -> truck(Topics.TRUCK_DEPARTURE.decode(value));
-                case TRADE_DECLARATION -> trade(Topics.TRADE_DECLARATION.decode(value));
-                case HUB_THROUGHPUT -> hub(Topics.HUB_THROUGHPUT.decode(value));
-                case PROJECT_PROGRESS -> progress(Topics.PROJECT_PROGRESS.decode(value));
-                case INDICATOR_REPORT -> indicator(Topics.INDICATOR_REPORT.decode(value));
-            };
+            record = read.read();
         } catch (MissingSchemaException e) {
             throw new Rejection(Rejection.UNKNOWN_SCHEMA, "writer schema is not a released version of the "
                     + stream.type() + " schema: " + e.getMessage());
         } catch (BadHeaderException e) {
-            throw new Rejection(Rejection.UNDECODABLE, "not Avro single-object encoding: " + e.getMessage());
+            throw new Rejection(Rejection.UNDECODABLE, "not single-object Avro (C3 01 + fingerprint), Confluent-framed "
+                    + "Avro (00 + schema id) or JSON: " + e.getMessage());
         } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
                  | ClassCastException | IllegalArgumentException | UnsupportedOperationException | OutOfMemoryError e) {
-            throw new Rejection(Rejection.UNDECODABLE, "cannot decode " + stream.type() + ": " + e);
+            throw new Rejection(Rejection.UNDECODABLE, "cannot decode " + stream.type() + how + ": " + e);
         } catch (NullPointerException e) {
             throw new Rejection(Rejection.MISSING_FIELD, "a required field is null");
         }
-    }
-
-    /** A JSON line sent as is (replay does so for lines it cannot encode): refused, with what is wrong with it. */
-    private static Rejection jsonInsteadOfAvro(byte[] value) {
         try {
-            JsonEvents.parse(new String(value, java.nio.charset.StandardCharsets.UTF_8));
-            return new Rejection(Rejection.UNDECODABLE, "JSON, not Avro single-object encoding");
-        } catch (JsonEvents.BadLine b) {
-            return new Rejection(b.reason(), "JSON, not Avro single-object encoding: " + b.getMessage());
+            return switch (stream) {
+                case TRUCK_DEPARTURE -> truck((TruckDeparture) record);
+                case TRADE_DECLARATION -> trade((TradeDeclaration) record);
+                case HUB_THROUGHPUT -> hub((HubThroughput) record);
+                case PROJECT_PROGRESS -> progress((ProjectProgress) record);
+                case INDICATOR_REPORT -> indicator((IndicatorReport) record);
+            };
+        } catch (ClassCastException e) {
+            throw new Rejection(Rejection.UNKNOWN_SCHEMA, "not a " + stream.type() + " record" + how + ": " + e);
+        } catch (NullPointerException e) {
+            throw new Rejection(Rejection.MISSING_FIELD, "a required field is null");
         }
     }
 
@@ -130,31 +207,41 @@ public final class EventDecoder {
     }
 
     private static InputEvent progress(ProjectProgress e) throws Rejection {
-        String id = required("report_id", e.getReportId());
-        String project = required("project_id", e.getProjectId());
-        YearMonth period = period(e.getPeriod());
-        double amount = checked("investment_cny", e.getInvestmentCny());
-        if (e.getProgressPct() != null && !(e.getProgressPct() >= 0 && e.getProgressPct() <= 100)) {
-            throw new Rejection(Rejection.INVALID_VALUE, "progress_pct must be between 0 and 100, not " + e.getProgressPct());
+        return progress(e.getReportId(), e.getProjectId(), e.getPeriod(), e.getInvestmentCny(), e.getProgressPct(),
+                e.getMilestone(), e.getReportedAt());
+    }
+
+    static InputEvent progress(String reportId, String projectId, String periodText, double investment, Double pct,
+                               String milestone, Instant reportedAt) throws Rejection {
+        String id = required("report_id", reportId);
+        String project = required("project_id", projectId);
+        YearMonth period = period(periodText);
+        double amount = checked("investment_cny", investment);
+        if (pct != null && !(pct >= 0 && pct <= 100)) {
+            throw new Rejection(Rejection.INVALID_VALUE, "progress_pct must be between 0 and 100, not " + pct);
         }
-        if (e.getMilestone() != null && e.getMilestone().length() > 4 * MAX_STRING) {
+        if (milestone != null && milestone.length() > 4 * MAX_STRING) {
             throw new Rejection(Rejection.INVALID_VALUE, "milestone longer than " + 4 * MAX_STRING + " characters");
         }
         return new InputEvent(Stream.PROJECT_PROGRESS, id, null, period, project, Measures.of("investment_cny", amount),
-                Map.of(), time("reported_at", e.getReportedAt()));
+                Map.of(), time("reported_at", reportedAt));
     }
 
     private static InputEvent indicator(IndicatorReport e) throws Rejection {
-        String id = required("report_id", e.getReportId());
-        String indicator = required("indicator_id", e.getIndicatorId());
-        YearMonth period = period(e.getPeriod());
-        double v = e.getValue();
+        return indicator(e.getReportId(), e.getIndicatorId(), e.getPeriod(), e.getValue(), e.getReportedAt());
+    }
+
+    static InputEvent indicator(String reportId, String indicatorId, String periodText, double v, Instant reportedAt)
+            throws Rejection {
+        String id = required("report_id", reportId);
+        String indicator = required("indicator_id", indicatorId);
+        YearMonth period = period(periodText);
         if (!Double.isFinite(v)) {
             throw new Rejection(Rejection.INVALID_VALUE, "value is not a finite number: " + v);
         }
         // Growth rates may be negative: an indicator value is not an amount.
         return new InputEvent(Stream.INDICATOR_REPORT, id, null, period, indicator,
-                Measures.of("value", v), Map.of(), time("reported_at", e.getReportedAt()));
+                Measures.of("value", v), Map.of(), time("reported_at", reportedAt));
     }
 
     static String required(String field, String v) throws Rejection {

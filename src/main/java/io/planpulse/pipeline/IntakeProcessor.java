@@ -89,7 +89,7 @@ final class IntakeProcessor implements Processor<byte[], byte[], String, Routed>
         int month;
         String cell = null;
         try {
-            e = EventDecoder.decode(stream, record.value());
+            e = EventDecoder.decode(stream, record.value(), record.headers());
             if (e.period() != null) {
                 year = e.period().getYear();
                 month = e.period().getMonthValue();

@@ -183,6 +183,11 @@ public final class HttpApi implements AutoCloseable {
                     }
                 }
                 send(ex, 200, items);
+            // ---- issue 15: schemas for producers (GET /schemas, GET /schemas/{type}; see SchemaRoutes) ----
+            } else if (SchemaRoutes.matches(path)) {
+                SchemaRoutes.Answer a = SchemaRoutes.answer(path);
+                send(ex, a.status(), a.body());
+            // ---- end of issue 15 ----
             } else {
                 send(ex, 404, Map.of("error", "no such route: " + path));
             }

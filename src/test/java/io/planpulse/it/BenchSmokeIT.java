@@ -38,6 +38,14 @@ class BenchSmokeIT {
         assertThat(r.get("raw_consumer_avro_eps").asDouble()).isPositive();
         assertThat(r.get("raw_consumer_avro_passes_eps")).hasSize(3);
         assertThat(table).contains("same, Avro's generic decoder");
+        // the same events as JSON values, beside the Avro runs
+        assertThat(r.get("raw_consumer_json_eps").asDouble()).isPositive();
+        assertThat(r.get("raw_consumer_json_passes_eps")).hasSize(3);
+        for (String g : new String[] {"at_least_once", "exactly_once_v2"}) {
+            assertThat(r.get("pipeline_json_eps").get(g).asDouble()).isPositive();
+        }
+        assertThat(r.get("json_ratios").get("pipeline_json_eos_vs_avro").asDouble()).isPositive();
+        assertThat(table).contains("same, JSON values");
         JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
         assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
         assertThat(eos.get("startup_s").asDouble()).isPositive();

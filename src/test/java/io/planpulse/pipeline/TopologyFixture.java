@@ -115,6 +115,12 @@ final class TopologyFixture implements AutoCloseable {
         inputs.get(s).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /** A record with headers (content-type, CloudEvents attributes, ...); null headers send none. */
+    void send(Stream s, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        inputs.get(s).pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers));
+    }
+
     void send(Object event) {
         if (event instanceof TruckDeparture e) {
             send(Stream.TRUCK_DEPARTURE, e.getDepartureId(), Topics.TRUCK_DEPARTURE.encode(e));
