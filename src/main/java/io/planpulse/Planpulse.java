@@ -156,6 +156,7 @@ public final class Planpulse {
             checkFiles(replays);
             ZoneId zone = ZoneId.of(loaded.get(0).timezone());
             Clock clock = demoClock(loaded, asOf == null ? null : Planpulse.asOf(asOf, zone));
+            checkPortFree(httpHost, httpPort);
             Path dir = dataDir != null ? dataDir : Files.createTempDirectory("planpulse-demo");
             Files.createDirectories(dir);
             PrintStream err = System.err;
@@ -178,6 +179,7 @@ public final class Planpulse {
                     err.printf("plan %d: %d targets loaded, %d removed%n", p.year(), n[0], n[1]);
                 }
                 try (PipelineApp app = PipelineApp.start(config, clock)) {
+                    app.onFailure(shutdown::request);
                     app.awaitReady(Duration.ofMinutes(3));
                     long bad = 0;
                     if (!replays.isEmpty()) {
@@ -210,6 +212,10 @@ public final class Planpulse {
                     if (producer != null) {
                         producer.close(Duration.ofSeconds(5));
                     }
+                    if (app.failure() != null) {
+                        err.println("planpulse: " + app.failure());
+                        return 1;
+                    }
                 }
             } finally {
                 if (dataDir == null) {
@@ -238,6 +244,40 @@ public final class Planpulse {
             Instant shifted = now.withYear(latest.year()).toInstant();
             return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), shifted));
         }
+    }
+
+    /** Fails at once, before a broker or anything else starts, when the HTTP port is taken (port 0 always works). */
+    static void checkPortFree(String host, int port) throws BadInput {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw PipelineApp.cannotListen(host, port, e);
+        }
+    }
+
+    /**
+     * The rest of {@code run} once the instance has started: prints {@code ready URL} once it serves with a plan
+     * loaded, then waits for Ctrl-C / SIGTERM or for the instance to fail. Returns the exit code: 0 after a stop, 1
+     * after a failure, whose reason goes to {@code err} in one line.
+     */
+    public static int serve(PipelineApp app, Shutdown shutdown, PrintStream out, PrintStream err) throws InterruptedException {
+        app.onFailure(shutdown::request);
+        while (!app.ready() && !shutdown.await(100_000_000L)) {
+            continue;
+        }
+        if (app.ready() && app.failure() == null) {
+            out.println("ready " + app.url());
+            out.flush();
+        }
+        shutdown.await();
+        if (app.failure() != null) {
+            err.println("planpulse: " + app.failure());
+            return 1;
+        }
+        return 0;
     }
 
     static KafkaProducer<byte[], byte[]> producer(Map<String, Object> clients) {
@@ -323,23 +363,19 @@ public final class Planpulse {
             flags.put("state.dir", stateDir == null ? null : stateDir.toString());
             flags.put(Config.AS_OF, asOf);
             Config config = cluster.config(flags);
-            String t = config.get(Config.AS_OF);
-            Clock clock = t == null ? Clock.systemUTC()
-                    : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
+            Clock clock = clock(config);
             Shutdown shutdown = new Shutdown();
             try (PipelineApp app = PipelineApp.start(config, clock)) {
-                while (!app.ready() && !shutdown.await(100_000_000L)) {
-                    continue;
-                }
-                if (app.ready()) {
-                    System.out.println("ready " + app.url());
-                    System.out.flush();
-                }
-                shutdown.await();
+                return serve(app, shutdown, System.out, System.err);
             } finally {
                 shutdown.finished();
             }
-            return 0;
+        }
+
+        static Clock clock(Config config) throws BadInput {
+            String t = config.get(Config.AS_OF);
+            return t == null ? Clock.systemUTC()
+                    : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
         }
     }
 

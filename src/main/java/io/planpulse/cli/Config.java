@@ -26,6 +26,9 @@ public final class Config {
     public static final String PARTITIONS = "planpulse.topic.partitions";
     public static final String REPLICATION = "planpulse.topic.replication";
     public static final String AS_OF = "planpulse.as.of";
+    /** How many times a failed stream thread is replaced within the window before the instance shuts down. */
+    public static final String THREAD_REPLACEMENTS = "planpulse.thread.replacements.max";
+    public static final String THREAD_REPLACEMENT_WINDOW = "planpulse.thread.replacements.window.seconds";
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -38,6 +41,8 @@ public final class Config {
         c.values.put(HTTP_PORT, "8080");
         c.values.put(PARTITIONS, "3");
         c.values.put(REPLICATION, "-1");
+        c.values.put(THREAD_REPLACEMENTS, "3");
+        c.values.put(THREAD_REPLACEMENT_WINDOW, "600");
         c.values.put("application.id", "planpulse");
         c.values.put("processing.guarantee", "exactly_once_v2");
         c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());

@@ -36,6 +36,7 @@ public final class HttpApi implements AutoCloseable {
     private final KpiView view;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
+    private volatile BooleanSupplier healthy = () -> true;
 
     public HttpApi(String host, int port, KpiView view, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
@@ -49,6 +50,12 @@ public final class HttpApi implements AutoCloseable {
             return t;
         }));
         server.createContext("/", this::handle);
+    }
+
+    /** /health answers 503 once this says false (PipelineApp: the instance failed and is about to exit). */
+    public HttpApi health(BooleanSupplier healthy) {
+        this.healthy = healthy;
+        return this;
     }
 
     public HttpApi start() {
@@ -74,7 +81,8 @@ public final class HttpApi implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             if (path.equals("/health")) {
-                send(ex, 200, Map.of("status", "up"));
+                boolean up = healthy.getAsBoolean();
+                send(ex, up ? 200 : 503, Map.of("status", up ? "up" : "down"));
             } else if (path.equals("/ready")) {
                 boolean ok = ready.getAsBoolean();
                 send(ex, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
