@@ -34,6 +34,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -309,7 +310,10 @@ public final class PipelineApp implements AutoCloseable {
         view.close();
         KafkaStreams ks = streams;
         if (ks != null) {
-            ks.close(Duration.ofSeconds(30));
+            // Leave the consumer group at once rather than after the session timeout, so that a reset
+            // (StreamsResetter) can follow a stop, and the other instances take over the tasks without waiting.
+            ks.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
