@@ -237,13 +237,25 @@ public final class Planpulse {
             }
             Plan latest = plans.stream().max(java.util.Comparator.comparingInt(Plan::year)).orElseThrow();
             ZoneId zone = ZoneId.of(latest.timezone());
-            ZonedDateTime now = ZonedDateTime.now(zone);
-            if (plans.stream().anyMatch(p -> p.year() == now.getYear())) {
+            if (plans.stream().anyMatch(p -> p.year() == ZonedDateTime.now(zone).getYear())) {
                 return Clock.systemUTC();
             }
-            Instant shifted = now.withYear(latest.year()).toInstant();
-            return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), shifted));
+            return clockInYear(latest.year(), zone);
         }
+    }
+
+    /**
+     * The wall clock moved by whole years into {@code year} (in the plan's zone): today's date and time, in that
+     * year, and running. What {@code demo} and {@code simulate} do for a plan year that is not this one, and what
+     * {@code run --clock-year} does.
+     */
+    public static Clock clockInYear(int year, ZoneId zone) {
+        ZonedDateTime now = ZonedDateTime.now(zone);
+        if (now.getYear() == year) {
+            return Clock.systemUTC();
+        }
+        Instant shifted = now.withYear(year).toInstant();
+        return Clock.offset(Clock.systemUTC(), Duration.between(now.toInstant(), shifted));
     }
 
     /** Fails at once, before a broker or anything else starts, when the HTTP port is taken (port 0 always works). */
@@ -348,6 +360,9 @@ public final class Planpulse {
         ClusterOptions cluster = new ClusterOptions();
         @Option(names = "--as-of", description = "Fixed as-of instant (a date or an ISO instant).")
         String asOf;
+        @Option(names = "--clock-year", description = "Run on the wall clock moved by whole years into this year, as "
+                + "demo and simulate do for the shipped 2025 plan (default: the wall clock as it is).")
+        Integer clockYear;
         @Option(names = "--http-port", description = "HTTP port (default 8080; 0 for any free port).")
         Integer httpPort;
         @Option(names = "--http-host", description = "Address the HTTP server binds (default 127.0.0.1).")
@@ -362,6 +377,7 @@ public final class Planpulse {
             flags.put(Config.HTTP_HOST, httpHost);
             flags.put("state.dir", stateDir == null ? null : stateDir.toString());
             flags.put(Config.AS_OF, asOf);
+            flags.put(Config.CLOCK_YEAR, clockYear == null ? null : String.valueOf(clockYear));
             Config config = cluster.config(flags);
             Clock clock = clock(config);
             Shutdown shutdown = new Shutdown();
@@ -372,10 +388,26 @@ public final class Planpulse {
             }
         }
 
+        /** --as-of fixes the clock; --clock-year moves the wall clock into that year; else the wall clock. */
         static Clock clock(Config config) throws BadInput {
             String t = config.get(Config.AS_OF);
-            return t == null ? Clock.systemUTC()
-                    : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
+            String year = config.get(Config.CLOCK_YEAR);
+            ZoneId zone = ZoneId.of("Asia/Shanghai");
+            if (t != null && year != null) {
+                throw new BadInput("--as-of and --clock-year (" + Config.AS_OF + ", " + Config.CLOCK_YEAR
+                        + ") both set the clock: give one");
+            }
+            if (t != null) {
+                return Clock.fixed(Planpulse.asOf(t, zone), ZoneId.of("UTC"));
+            }
+            if (year != null) {
+                try {
+                    return clockInYear(Integer.parseInt(year.trim()), zone);
+                } catch (NumberFormatException e) {
+                    throw new BadInput("--clock-year: '" + year + "' is not a year");
+                }
+            }
+            return Clock.systemUTC();
         }
     }
 

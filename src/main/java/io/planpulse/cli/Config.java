@@ -26,6 +26,7 @@ public final class Config {
     public static final String PARTITIONS = "planpulse.topic.partitions";
     public static final String REPLICATION = "planpulse.topic.replication";
     public static final String AS_OF = "planpulse.as.of";
+    public static final String CLOCK_YEAR = "planpulse.clock.year";
     /** How many times a failed stream thread is replaced within the window before the instance shuts down. */
     public static final String THREAD_REPLACEMENTS = "planpulse.thread.replacements.max";
     public static final String THREAD_REPLACEMENT_WINDOW = "planpulse.thread.replacements.window.seconds";
