@@ -5,6 +5,7 @@ import io.planpulse.cli.Config;
 import io.planpulse.cli.PipelineApp;
 import io.planpulse.cli.PlanLoad;
 import io.planpulse.cli.Progress;
+import io.planpulse.cli.QuietLogging;
 import io.planpulse.cli.Replay;
 import io.planpulse.cli.Shutdown;
 import io.planpulse.cli.TopicAdmin;
@@ -48,7 +49,13 @@ import picocli.CommandLine.Parameters;
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log everything from INFO up, including the start-up warnings of Kafka's internals that are "
+                    + "left out by default (main reads it before anything logs).")
+    boolean verbose;
+
     public static void main(String[] args) {
+        QuietLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
         AvroCodec.trustGeneratedClasses();
         System.exit(commandLine().execute(args));
     }
