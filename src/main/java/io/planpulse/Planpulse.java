@@ -5,6 +5,7 @@ import io.planpulse.cli.Config;
 import io.planpulse.cli.PipelineApp;
 import io.planpulse.cli.PlanLoad;
 import io.planpulse.cli.Progress;
+import io.planpulse.cli.QuietLogging;
 import io.planpulse.cli.Replay;
 import io.planpulse.cli.Shutdown;
 import io.planpulse.cli.TopicAdmin;
@@ -49,7 +50,13 @@ import picocli.CommandLine.Parameters;
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log everything from INFO up, including the start-up warnings of Kafka's internals that are "
+                    + "left out by default (main reads it before anything logs).")
+    boolean verbose;
+
     public static void main(String[] args) {
+        QuietLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
         AvroCodec.trustGeneratedClasses();
         System.exit(commandLine().execute(args));
     }
@@ -157,6 +164,7 @@ public final class Planpulse {
             checkFiles(replays);
             ZoneId zone = ZoneId.of(loaded.get(0).timezone());
             Clock clock = demoClock(loaded, asOf == null ? null : Planpulse.asOf(asOf, zone));
+            checkPortFree(httpHost, httpPort);
             Path dir = dataDir != null ? dataDir : Files.createTempDirectory("planpulse-demo");
             Files.createDirectories(dir);
             PrintStream err = System.err;
@@ -180,6 +188,7 @@ public final class Planpulse {
                     err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
                 }
                 try (PipelineApp app = PipelineApp.start(config, clock)) {
+                    app.onFailure(shutdown::request);
                     app.awaitReady(Duration.ofMinutes(3));
                     long bad = 0;
                     if (!replays.isEmpty()) {
@@ -212,6 +221,10 @@ public final class Planpulse {
                     if (producer != null) {
                         producer.close(Duration.ofSeconds(5));
                     }
+                    if (app.failure() != null) {
+                        err.println("planpulse: " + app.failure());
+                        return 1;
+                    }
                 }
             } finally {
                 if (dataDir == null) {
@@ -233,13 +246,59 @@ public final class Planpulse {
             }
             Plan latest = plans.stream().max(java.util.Comparator.comparingInt(Plan::year)).orElseThrow();
             ZoneId zone = ZoneId.of(latest.timezone());
-            ZonedDateTime now = ZonedDateTime.now(zone);
-            if (plans.stream().anyMatch(p -> p.year() == now.getYear())) {
+            if (plans.stream().anyMatch(p -> p.year() == ZonedDateTime.now(zone).getYear())) {
                 return Clock.systemUTC();
             }
-            Instant shifted = now.withYear(latest.year()).toInstant();
-            return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), shifted));
+            return clockInYear(latest.year(), zone);
         }
+    }
+
+    /**
+     * The wall clock moved by whole years into {@code year} (in the plan's zone): today's date and time, in that
+     * year, and running. What {@code demo} and {@code simulate} do for a plan year that is not this one, and what
+     * {@code run --clock-year} does.
+     */
+    public static Clock clockInYear(int year, ZoneId zone) {
+        ZonedDateTime now = ZonedDateTime.now(zone);
+        if (now.getYear() == year) {
+            return Clock.systemUTC();
+        }
+        Instant shifted = now.withYear(year).toInstant();
+        return Clock.offset(Clock.systemUTC(), Duration.between(now.toInstant(), shifted));
+    }
+
+    /** Fails at once, before a broker or anything else starts, when the HTTP port is taken (port 0 always works). */
+    static void checkPortFree(String host, int port) throws BadInput {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw PipelineApp.cannotListen(host, port, e);
+        }
+    }
+
+    /**
+     * The rest of {@code run} once the instance has started: prints {@code ready URL} once it serves with a plan
+     * loaded, then waits for Ctrl-C / SIGTERM or for the instance to fail. Returns the exit code: 0 after a stop, 1
+     * after a failure, whose reason goes to {@code err} in one line.
+     */
+    public static int serve(PipelineApp app, Shutdown shutdown, PrintStream out, PrintStream err) throws InterruptedException {
+        app.onFailure(shutdown::request);
+        while (!app.ready() && !shutdown.await(100_000_000L)) {
+            continue;
+        }
+        if (app.ready() && app.failure() == null) {
+            out.println("ready " + app.url());
+            out.flush();
+        }
+        shutdown.await();
+        if (app.failure() != null) {
+            err.println("planpulse: " + app.failure());
+            return 1;
+        }
+        return 0;
     }
 
     static KafkaProducer<byte[], byte[]> producer(Map<String, Object> clients) {
@@ -310,6 +369,9 @@ public final class Planpulse {
         ClusterOptions cluster = new ClusterOptions();
         @Option(names = "--as-of", description = "Fixed as-of instant (a date or an ISO instant).")
         String asOf;
+        @Option(names = "--clock-year", description = "Run on the wall clock moved by whole years into this year, as "
+                + "demo and simulate do for the shipped 2025 plan (default: the wall clock as it is).")
+        Integer clockYear;
         @Option(names = "--http-port", description = "HTTP port (default 8080; 0 for any free port).")
         Integer httpPort;
         @Option(names = "--http-host", description = "Address the HTTP server binds (default 127.0.0.1).")
@@ -324,24 +386,37 @@ public final class Planpulse {
             flags.put(Config.HTTP_HOST, httpHost);
             flags.put("state.dir", stateDir == null ? null : stateDir.toString());
             flags.put(Config.AS_OF, asOf);
+            flags.put(Config.CLOCK_YEAR, clockYear == null ? null : String.valueOf(clockYear));
             Config config = cluster.config(flags);
-            String t = config.get(Config.AS_OF);
-            Clock clock = t == null ? Clock.systemUTC()
-                    : Clock.fixed(Planpulse.asOf(t, ZoneId.of("Asia/Shanghai")), ZoneId.of("UTC"));
+            Clock clock = clock(config);
             Shutdown shutdown = new Shutdown();
             try (PipelineApp app = PipelineApp.start(config, clock)) {
-                while (!app.ready() && !shutdown.await(100_000_000L)) {
-                    continue;
-                }
-                if (app.ready()) {
-                    System.out.println("ready " + app.url());
-                    System.out.flush();
-                }
-                shutdown.await();
+                return serve(app, shutdown, System.out, System.err);
             } finally {
                 shutdown.finished();
             }
-            return 0;
+        }
+
+        /** --as-of fixes the clock; --clock-year moves the wall clock into that year; else the wall clock. */
+        static Clock clock(Config config) throws BadInput {
+            String t = config.get(Config.AS_OF);
+            String year = config.get(Config.CLOCK_YEAR);
+            ZoneId zone = ZoneId.of("Asia/Shanghai");
+            if (t != null && year != null) {
+                throw new BadInput("--as-of and --clock-year (" + Config.AS_OF + ", " + Config.CLOCK_YEAR
+                        + ") both set the clock: give one");
+            }
+            if (t != null) {
+                return Clock.fixed(Planpulse.asOf(t, zone), ZoneId.of("UTC"));
+            }
+            if (year != null) {
+                try {
+                    return clockInYear(Integer.parseInt(year.trim()), zone);
+                } catch (NumberFormatException e) {
+                    throw new BadInput("--clock-year: '" + year + "' is not a year");
+                }
+            }
+            return Clock.systemUTC();
         }
     }
 

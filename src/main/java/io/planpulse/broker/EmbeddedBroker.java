@@ -1,5 +1,6 @@
 package io.planpulse.broker;
 
+import io.planpulse.cli.QuietLogging;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,15 +61,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             builder.setDeleteOnClose(false);
         }
         KafkaClusterTestKit cluster = builder.build();
-        // The kit prints its formatting steps on stdout; stdout is for our own one-line answers ("ready ...").
+        // The kit prints its formatting steps on stdout; stdout is for our own one-line answers ("ready ..."), and
+        // stderr for progress and problems: they are shown with --verbose, or when the start fails.
         java.io.PrintStream stdout = System.out;
-        System.setOut(System.err);
+        java.io.ByteArrayOutputStream steps = new java.io.ByteArrayOutputStream();
+        System.setOut(QuietLogging.verbose() ? System.err : new java.io.PrintStream(steps, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             if (dataDir == null || !java.nio.file.Files.exists(dataDir.resolve("combined_0_0").resolve("meta.properties"))) {
                 cluster.format();
             }
             cluster.startup();
             cluster.waitForReadyBrokers();
+        } catch (Exception | Error e) {
+            System.err.print(steps.toString(java.nio.charset.StandardCharsets.UTF_8));
+            throw e;
         } finally {
             System.setOut(stdout);
         }

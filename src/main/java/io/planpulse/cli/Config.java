@@ -30,6 +30,10 @@ public final class Config {
     public static final String TIMEZONE = "planpulse.timezone";
     /** Confluent-compatible schema registry for Confluent-framed input (see ConfluentRegistry for its keys). */
     public static final String SCHEMA_REGISTRY_URL = io.planpulse.pipeline.ConfluentRegistry.URL;
+    public static final String CLOCK_YEAR = "planpulse.clock.year";
+    /** How many times a failed stream thread is replaced within the window before the instance shuts down. */
+    public static final String THREAD_REPLACEMENTS = "planpulse.thread.replacements.max";
+    public static final String THREAD_REPLACEMENT_WINDOW = "planpulse.thread.replacements.window.seconds";
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -43,6 +47,8 @@ public final class Config {
         c.values.put(PARTITIONS, "3");
         c.values.put(REPLICATION, "-1");
         c.values.put(TIMEZONE, "Asia/Shanghai");
+        c.values.put(THREAD_REPLACEMENTS, "3");
+        c.values.put(THREAD_REPLACEMENT_WINDOW, "600");
         c.values.put("application.id", "planpulse");
         c.values.put("processing.guarantee", "exactly_once_v2");
         c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());

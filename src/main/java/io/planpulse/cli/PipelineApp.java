@@ -10,19 +10,24 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.planpulse.Planpulse;
 import io.planpulse.pipeline.PlanCatalog;
 import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.pipeline.Topics;
+import io.planpulse.serve.Health;
 import io.planpulse.serve.HttpApi;
 import io.planpulse.serve.KpiView;
+import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -30,8 +35,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,36 +51,73 @@ public final class PipelineApp implements AutoCloseable {
 
     private final Config config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final Health health = new Health();
+    private final List<Runnable> onFailure = new CopyOnWriteArrayList<>();
     private final KpiView view;
     private final HttpApi http;
+    /** The plans in force as this instance's pipeline sees them (null around a test topology). */
     private final PlanCatalog catalog;
+    private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
 
-    private PipelineApp(Config config, Clock clock) throws Exception {
+    /**
+     * Binds the HTTP port first: a port in use is a bad argument (exit code 2) before anything else has started.
+     * Then the topics, Kafka Streams (an uncaught error in a stream thread replaces the thread a bounded number of
+     * times, then shuts the instance down) and the KPI view.
+     */
+    private PipelineApp(Config config, Function<PrometheusMeterRegistry, Topology> topology, PlanCatalog catalog)
+            throws Exception {
         this.config = config;
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
-        Properties props = streamsDefaults();
-        props.putAll(config.kafka());
-        PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone());
-        catalog = settings.catalog();
-        streams = new KafkaStreams(PlanpulseTopology.build(settings, registry), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        streams.start();
-        view = new KpiView(config.clients(), registry).start();
-        http = new HttpApi(config.get(Config.HTTP_HOST), config.getInt(Config.HTTP_PORT), view, registry, this::ready)
-                .plans(catalog).start();
+        this.catalog = catalog;
+        view = new KpiView(config.clients(), registry);
+        String host = config.get(Config.HTTP_HOST);
+        int port = config.getInt(Config.HTTP_PORT);
+        try {
+            http = new HttpApi(host, port, view, registry, this::ready).health(health::up).plans(catalog).start();
+        } catch (BindException e) {
+            registry.close();
+            throw cannotListen(host, port, e);
+        }
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+            Properties props = streamsDefaults();
+            props.putAll(config.kafka());
+            KafkaStreams ks = new KafkaStreams(topology.apply(registry), props);
+            Counter replacements = Counter.builder("planpulse.stream.thread.replacements")
+                    .description("Stream threads replaced after an uncaught error").register(registry);
+            ks.setUncaughtExceptionHandler(new StreamThreadFailures(config.getInt(Config.THREAD_REPLACEMENTS),
+                    Duration.ofSeconds(config.getInt(Config.THREAD_REPLACEMENT_WINDOW)), System::nanoTime, replacements,
+                    this::fail));
+            ks.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR) {
+                    fail("Kafka Streams stopped with an error (state " + before + " -> ERROR)");
+                }
+            });
+            streams = ks;
+            streamsMetrics = new KafkaStreamsMetrics(ks);
+            streamsMetrics.bindTo(registry);
+            ks.start();
+            view.start();
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** A port in use, or an address not of this host: a bad argument, said in one line. */
+    public static Planpulse.BadInput cannotListen(String host, int port, java.io.IOException e) {
+        return new Planpulse.BadInput("cannot listen on " + host + ":" + port + ": " + e.getMessage() + " (--http-port, "
+                + Config.HTTP_PORT + ")");
     }
 
     /**
@@ -90,9 +137,48 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public static PipelineApp start(Config config, Clock clock) throws Exception {
+        PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone());
         LOG.info("starting planpulse with {}", config);
         io.planpulse.pipeline.EventDecoder.useRegistry(io.planpulse.pipeline.ConfluentRegistry.of(config.schemaRegistry()));
-        return new PipelineApp(config, clock);
+        return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog());
+    }
+
+    /** The same instance around another topology: for tests of the wiring itself (start-up, failure handling). */
+    public static PipelineApp start(Config config, Function<PrometheusMeterRegistry, Topology> topology) throws Exception {
+        LOG.info("starting planpulse with {}", config);
+        return new PipelineApp(config, topology, null);
+    }
+
+    /**
+     * This instance cannot go on: /health fails from now on, and whoever waits on {@link #onFailure(Runnable)} is
+     * told (the commands then close everything and exit non-zero).
+     */
+    private void fail(String reason) {
+        if (!health.up()) {
+            return;
+        }
+        health.fail(reason);
+        LOG.error("planpulse cannot go on: {}", reason);
+        onFailure.forEach(Runnable::run);
+    }
+
+    /** Runs {@code r} once this instance has failed (at once if it already has). */
+    public void onFailure(Runnable r) {
+        onFailure.add(r);
+        if (!health.up()) {
+            r.run();
+        }
+    }
+
+    /** Why this instance failed, or null while it is healthy. */
+    public String failure() {
+        return health.failure();
+    }
+
+    /** The Kafka Streams client's state (null before it was created). */
+    public KafkaStreams.State streamsState() {
+        KafkaStreams ks = streams;
+        return ks == null ? null : ks.state();
     }
 
     public String url() {
@@ -109,18 +195,31 @@ public final class PipelineApp implements AutoCloseable {
 
     /** Kafka Streams is RUNNING and a plan is loaded. */
     public boolean ready() {
-        return streams.state() == KafkaStreams.State.RUNNING && planLoaded();
+        KafkaStreams ks = streams;
+        return ks != null && ks.state() == KafkaStreams.State.RUNNING && planLoaded();
     }
 
     /** A plan version is in force for some year. */
     private boolean planLoaded() {
-        return !catalog.years().isEmpty();
+        if (catalog != null) {
+            return !catalog.years().isEmpty();
+        }
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(Topics.PLAN_STORE, QueryableStoreTypes.keyValueStore()));
+            try (var it = store.all()) {
+                return it.hasNext();
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The plans in force (and refused), as this instance's pipeline sees them. */
     public PlanCatalog catalog() {
         return catalog;
     }
+
 
     public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
         await("ready", timeout, this::ready);
@@ -205,9 +304,12 @@ public final class PipelineApp implements AutoCloseable {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws TimeoutException, InterruptedException {
+    private void await(String what, Duration timeout, BooleanSupplier condition) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
+            if (failure() != null) {
+                throw new IllegalStateException("gave up waiting for " + what + ": " + failure());
+            }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("timed out waiting for " + what);
             }
@@ -224,8 +326,16 @@ public final class PipelineApp implements AutoCloseable {
         }
         http.close();
         view.close();
-        streams.close(Duration.ofSeconds(30));
-        streamsMetrics.close();
+        KafkaStreams ks = streams;
+        if (ks != null) {
+            // Leave the consumer group at once rather than after the session timeout, so that a reset
+            // (StreamsResetter) can follow a stop, and the other instances take over the tasks without waiting.
+            ks.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
         registry.close();
     }
 }

@@ -22,6 +22,11 @@ public final class Shutdown {
         }, "planpulse-shutdown"));
     }
 
+    /** Asks the main thread to stop, as Ctrl-C does (when the instance fails, for one). */
+    public void request() {
+        stop.countDown();
+    }
+
     public boolean requested() {
         return stop.getCount() == 0;
     }

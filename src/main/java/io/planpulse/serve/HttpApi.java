@@ -42,6 +42,7 @@ public final class HttpApi implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
     private volatile PlanCatalog catalog;
+    private volatile BooleanSupplier healthy = () -> true;
 
     public HttpApi(String host, int port, KpiView view, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
@@ -60,6 +61,12 @@ public final class HttpApi implements AutoCloseable {
     /** Serves GET /api/plans from this catalogue (the pipeline's own). */
     public HttpApi plans(PlanCatalog catalog) {
         this.catalog = catalog;
+        return this;
+    }
+
+    /** /health answers 503 once this says false (PipelineApp: the instance failed and is about to exit). */
+    public HttpApi health(BooleanSupplier healthy) {
+        this.healthy = healthy;
         return this;
     }
 
@@ -86,7 +93,8 @@ public final class HttpApi implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             if (path.equals("/health")) {
-                send(ex, 200, Map.of("status", "up"));
+                boolean up = healthy.getAsBoolean();
+                send(ex, up ? 200 : 503, Map.of("status", up ? "up" : "down"));
             } else if (path.equals("/ready")) {
                 boolean ok = ready.getAsBoolean();
                 send(ex, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));

@@ -32,6 +32,26 @@ class CommandLineTest {
     }
 
     @Test
+    void shouldRunOnTheWallClockMovedIntoTheClockYear() {
+        java.time.ZoneId zone = java.time.ZoneId.of("Asia/Shanghai");
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(zone);
+        java.time.ZonedDateTime moved = java.time.ZonedDateTime.now(Planpulse.clockInYear(2025, zone)).withZoneSameInstant(zone);
+        assertThat(moved.getYear()).isEqualTo(2025);
+        assertThat(moved.getMonth()).isEqualTo(now.getMonth());
+        assertThat(java.time.Duration.between(now.withYear(2025), moved).abs()).isLessThan(java.time.Duration.ofMinutes(1));
+    }
+
+    @Test
+    void shouldRefuseTwoClocksForRun() {
+        CommandLine cl = Planpulse.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("run", "--bootstrap-servers", "127.0.0.1:1", "--as-of", "2025-06-15", "--clock-year", "2025"))
+                .isEqualTo(Planpulse.BAD_INPUT);
+        assertThat(err.toString()).contains("--as-of and --clock-year");
+    }
+
+    @Test
     void shouldExitWithTwoOnAnUnknownOption() {
         CommandLine cl = Planpulse.commandLine();
         cl.setErr(new PrintWriter(new StringWriter()));

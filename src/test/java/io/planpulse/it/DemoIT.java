@@ -70,6 +70,16 @@ class DemoIT {
     }
 
     @Test
+    void shouldKeepStderrToPlanpulsesOwnLinesWithoutWarningsOfKafkaInternals() {
+        synchronized (stderr) {
+            assertThat(stderr).as("demo's stderr").isNotEmpty()
+                    .noneMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) .*"))
+                    .noneMatch(l -> l.startsWith("Bootstrap metadata") || l.startsWith("Formatting metadata directory"))
+                    .noneMatch(l -> l.startsWith("SLF4J"));
+        }
+    }
+
+    @Test
     void shouldServeKpisThatReflectTheWholeReplayAsSoonAsItIsReady() throws Exception {
         JsonNode trucks = Http.get(url + "/api/kpis/2025/trucks").json();
         assertThat(trucks.get("actual").asDouble()).isEqualTo(Scenario.TRUCKS);
