@@ -16,7 +16,7 @@ class BenchSmokeIT {
         Path json = dir.resolve("bench.json");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", "target/planpulse.jar", "bench", "--heap", "640m", "--events", "3000", "--warmup-seconds", "0", "--passes", "1",
-                "--freshness-seconds", "2", "--rate", "200", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
+                "--freshness-seconds", "2", "--rate", "200", "--plan-targets", "300", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
         String table = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(table).isZero();
@@ -46,6 +46,11 @@ class BenchSmokeIT {
         }
         assertThat(r.get("json_ratios").get("pipeline_json_eos_vs_avro").asDouble()).isPositive();
         assertThat(table).contains("same, JSON values");
+        // a plan of 300 targets loaded over the facts: every KPI of the new version on planpulse.kpi, and the CPU
+        JsonNode scale = r.get("plan_scale");
+        assertThat(scale.get("targets").asInt()).isEqualTo(300);
+        assertThat(scale.get("plan_load_to_all_kpis_s").asDouble()).isPositive();
+        assertThat(scale.get("apply_rounds_cpu_ms").asDouble()).isPositive();
         JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
         assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
         assertThat(eos.get("startup_s").asDouble()).isPositive();
