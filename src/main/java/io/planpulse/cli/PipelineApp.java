@@ -52,6 +52,8 @@ public final class PipelineApp implements AutoCloseable {
     private final Config config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Health health = new Health();
+    /** /ready needs the KPI view caught up with end offsets read at most this long ago. */
+    static final Duration VIEW_FRESH = Duration.ofSeconds(5);
     private final List<Runnable> onFailure = new CopyOnWriteArrayList<>();
     private final KpiView view;
     private final HttpApi http;
@@ -103,6 +105,7 @@ public final class PipelineApp implements AutoCloseable {
             streamsMetrics = new KafkaStreamsMetrics(ks);
             streamsMetrics.bindTo(registry);
             ks.start();
+            view.onFailure(this::fail);
             view.start();
         } catch (Exception | Error e) {
             try {
@@ -193,10 +196,10 @@ public final class PipelineApp implements AutoCloseable {
         return view;
     }
 
-    /** Kafka Streams is RUNNING and a plan is loaded. */
+    /** Kafka Streams is RUNNING, a plan version is in force, and the KPI view is alive and caught up (VIEW_FRESH). */
     public boolean ready() {
         KafkaStreams ks = streams;
-        return ks != null && ks.state() == KafkaStreams.State.RUNNING && planLoaded();
+        return ks != null && ks.state() == KafkaStreams.State.RUNNING && planLoaded() && view.caughtUp(VIEW_FRESH);
     }
 
     /** A plan version is in force for some year. */

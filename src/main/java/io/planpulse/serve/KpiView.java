@@ -60,6 +60,12 @@ public final class KpiView implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile Map<TopicPartition, Long> positions = Map.of();
+    /** Why the view stopped (its thread is gone), or null while it runs. */
+    private volatile String failure;
+    private volatile java.util.function.Consumer<String> onFailure = r -> { };
+    /** When the view last reached end offsets it had read (wall clock, ms; 0: never). */
+    private volatile long caughtUpAt;
+    private volatile boolean interruptForTest;
 
     public KpiView(Map<String, Object> clientConfig, MeterRegistry registry) {
         Properties p = new Properties();
@@ -92,7 +98,13 @@ public final class KpiView implements AutoCloseable {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> pendingEnds = null;
+            long pendingAt = 0;
+            long lastEndRead = 0;
             while (running.get()) {
+                if (interruptForTest) {
+                    throw new IllegalStateException("stopped by a test");
+                }
                 var records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     lock.writeLock().lock();
@@ -117,16 +129,60 @@ public final class KpiView implements AutoCloseable {
                     pos.put(tp, consumer.position(tp));
                 }
                 positions = pos;
+                // caught up = the position has reached end offsets read at most a second or so before
+                long now = System.currentTimeMillis();
+                if (pendingEnds == null && now - lastEndRead >= 1000) {
+                    pendingEnds = consumer.endOffsets(parts); // read_committed: the last stable offsets
+                    pendingAt = now;
+                    lastEndRead = now;
+                }
+                if (pendingEnds != null && pendingEnds.entrySet().stream()
+                        .allMatch(e -> pos.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                    caughtUpAt = pendingAt;
+                    pendingEnds = null;
+                }
             }
         } catch (WakeupException e) {
             if (running.get()) {
-                throw e;
+                died(e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("KPI view stopped", e);
+        } catch (RuntimeException | Error e) {
+            died(e);
         } finally {
             consumer.close();
         }
+    }
+
+    private void died(Throwable e) {
+        LOG.error("KPI view stopped: the KPIs served here would be frozen", e);
+        failure = "KPI view stopped: " + e;
+        onFailure.accept(failure);
+    }
+
+    /** Calls {@code r} with the reason if the view's thread dies (the instance then fails /health and exits). */
+    public void onFailure(java.util.function.Consumer<String> r) {
+        this.onFailure = r;
+        if (failure != null) {
+            r.accept(failure);
+        }
+    }
+
+    /** The view's thread runs (it has not died). */
+    public boolean alive() {
+        return failure == null && thread.isAlive();
+    }
+
+    /**
+     * The view is alive and has read planpulse.kpi and planpulse.unplanned up to end offsets it read within
+     * {@code maxAge}: what it serves is current.
+     */
+    public boolean caughtUp(Duration maxAge) {
+        return alive() && System.currentTimeMillis() - caughtUpAt <= maxAge.toMillis();
+    }
+
+    /** For tests: makes the view's thread fail as an unexpected error would. */
+    public void stopForTest() {
+        interruptForTest = true;
     }
 
     private void applyUnplanned(ConsumerRecord<String, byte[]> r) {
