@@ -46,7 +46,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {Planpulse.Demo.class, Planpulse.Run.class, Planpulse.Broker.class, Planpulse.PlanCmd.class,
-                Planpulse.ReplayCmd.class, Planpulse.Simulate.class, io.planpulse.bench.Bench.class})
+                Planpulse.ReplayCmd.class, Planpulse.Simulate.class, io.planpulse.bench.Bench.class,
+                io.planpulse.accuracy.Accuracy.class})
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
