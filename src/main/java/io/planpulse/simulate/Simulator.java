@@ -23,9 +23,9 @@ import java.util.function.Consumer;
 /**
  * Realistic, seeded events for a plan (names from shared/seed-data/NOTES.md): cross-border truck departures at
  * about 16 a day to the service's real destinations through the real border ports (about 70万 yuan of cargo each),
- * customs declarations (mostly 南彭B保), hub throughput by terminal at the scale of the 3,200万-tonne target,
- * monthly project reports between the 5th and the 10th (some late, some restated, a few projects drifting behind
- * their schedule, a few never reporting), and monthly indicator reports.
+ * customs declarations (mostly 南彭B保), hub throughput by terminal and 8-hour shift at the scale of the
+ * 3,200万-tonne target, monthly project reports between the 5th and the 10th (some late, some restated, a few
+ * projects drifting behind their schedule, a few never reporting), and monthly indicator reports.
  *
  * <p>The year before the plan year is simulated too ({@link #lastYear}), at the same scale: its flows and the
  * reports of the plan's projects, so that projections (CONTRACT section 5b) have last year's profile. Both years
@@ -119,13 +119,13 @@ public final class Simulator {
             for (int i = 0; i < declarations; i++) {
                 sink.accept(trade(r, day.plusMillis((long) (r.nextDouble() * span))));
             }
-            for (int h = 0; h < 24; h++) {
-                Instant hour = day.plus(Duration.ofHours(h)).plusSeconds(59 * 60);
-                if (!hour.isBefore(dayEnd)) {
+            for (int shift = 0; shift < 3; shift++) { // each terminal reports its throughput per 8-hour shift
+                Instant shiftEnd = day.plus(Duration.ofHours(8L * shift + 7)).plusSeconds(59 * 60);
+                if (!shiftEnd.isBefore(dayEnd)) {
                     break;
                 }
                 for (String terminal : TERMINALS) {
-                    sink.accept(hub(r, hour, terminal, level));
+                    sink.accept(hub(r, shiftEnd, terminal, 8, level));
                 }
             }
         }
@@ -302,14 +302,15 @@ public final class Simulator {
     }
 
     JsonEvents.Event hub(Instant at, String terminal) {
-        return hub(rnd, at, terminal, 1.0);
+        return hub(rnd, at, terminal, 1, 1.0);
     }
 
-    /** An hour of a terminal's throughput; {@code level} is the day's seasonal level. */
-    private JsonEvents.Event hub(Random rnd, Instant at, String terminal, double level) {
+    /** {@code hours} of a terminal's throughput; {@code level} is the day's seasonal level. */
+    private JsonEvents.Event hub(Random rnd, Instant at, String terminal, int hours, double level) {
         String id = "ht-" + terminal + "-" + at.toEpochMilli() + "-" + (seq++);
         double share = terminal.equals("road_port") ? 0.5 : terminal.equals("nanpeng_rail") ? 0.3 : 0.2;
-        double tonnes = Math.round(32_000_000 / (365.0 * 24) * share * level * (0.8 + 0.5 * rnd.nextDouble()) * 10) / 10.0;
+        double tonnes = Math.round(32_000_000 / (365.0 * 24) * hours * share * level * (0.8 + 0.5 * rnd.nextDouble())
+                * 10) / 10.0;
         return new JsonEvents.Event(Stream.HUB_THROUGHPUT, id, HubThroughput.newBuilder().setRecordId(id)
                 .setTerminal(terminal).setTonnes(tonnes).setMeasuredAt(at).build());
     }
