@@ -197,7 +197,7 @@ public final class Planpulse {
                         });
                         producer.flush();
                         err.printf("simulated %,d events of %d (to %s)%n", n[0], simulated.year() - 1, lastYearFeed);
-                        app.awaitReflected(Duration.ofMinutes(10));
+                        app.awaitIntake(Duration.ofMinutes(10)); // they have passed the intake's closed-year check
                     }
                     pipelineClock.release();
                     long bad = 0;
