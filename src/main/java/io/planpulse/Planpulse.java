@@ -2,6 +2,7 @@ package io.planpulse;
 
 import io.planpulse.broker.EmbeddedBroker;
 import io.planpulse.cli.Config;
+import io.planpulse.cli.HeldClock;
 import io.planpulse.cli.PipelineApp;
 import io.planpulse.cli.PlanLoad;
 import io.planpulse.cli.Progress;
@@ -28,6 +29,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ import picocli.CommandLine.Parameters;
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {Planpulse.Demo.class, Planpulse.Run.class, Planpulse.Broker.class, Planpulse.PlanCmd.class,
                 Planpulse.ReplayCmd.class, Planpulse.Simulate.class, io.planpulse.bench.Bench.class,
-                io.planpulse.cli.SchemasCommand.class})
+                io.planpulse.cli.SchemasCommand.class, io.planpulse.accuracy.Accuracy.class})
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
@@ -187,17 +189,32 @@ public final class Planpulse {
                     PlanLoad.Published n = PlanLoad.publish(p, config.clients());
                     err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
                 }
-                try (PipelineApp app = PipelineApp.start(config, clock)) {
+                Plan simulated = loaded.get(loaded.size() - 1);
+                Simulator sim = noSimulate ? null : new Simulator(simulated, seed);
+                // Last year's simulated facts reach the pipeline before last year closes, as they would have.
+                Instant lastYearFeed = Collections.min(List.of(clock.instant(), lastYearCloses(loaded, simulated).minusMillis(1)));
+                HeldClock pipelineClock = new HeldClock(clock, sim == null ? null : lastYearFeed);
+                try (PipelineApp app = PipelineApp.start(config, pipelineClock)) {
                     app.onFailure(shutdown::request);
                     app.awaitReady(Duration.ofMinutes(3));
+                    KafkaProducer<byte[], byte[]> producer = sim == null ? null : producer(config.clients());
+                    if (sim != null) {
+                        long[] n = {0};
+                        sim.lastYear(lastYearFeed, e -> {
+                            send(producer, e);
+                            n[0]++;
+                        });
+                        producer.flush();
+                        err.printf("simulated %,d events of %d (to %s)%n", n[0], simulated.year() - 1, lastYearFeed);
+                        app.awaitIntake(Duration.ofMinutes(10)); // they have passed the intake's closed-year check
+                    }
+                    pipelineClock.release();
                     long bad = 0;
                     if (!replays.isEmpty()) {
                         Replay.Result r = Replay.run(replays, config.clients(),
                                 quiet ? Progress.quiet() : new Progress("replay", err), err);
                         bad = r.badLines();
                     }
-                    Simulator sim = noSimulate ? null : new Simulator(loaded.get(loaded.size() - 1), seed);
-                    KafkaProducer<byte[], byte[]> producer = sim == null ? null : producer(config.clients());
                     if (sim != null) {
                         long[] n = {0};
                         sim.history(clock.instant(), e -> {
@@ -233,6 +250,13 @@ public final class Planpulse {
                 shutdown.finished();
             }
             return 0;
+        }
+
+        /** When the year before {@code plan}'s closes: its own plan's deadline day if one is loaded, else 10. */
+        static Instant lastYearCloses(List<Plan> plans, Plan plan) {
+            int day = plans.stream().filter(p -> p.year() == plan.year() - 1).mapToInt(Plan::reportDeadlineDay)
+                    .findFirst().orElse(10);
+            return Simulator.closes(plan.year() - 1, day, ZoneId.of(plan.timezone()));
         }
 
         /**
@@ -513,7 +537,7 @@ public final class Planpulse {
         }
     }
 
-    @Command(name = "simulate", description = "Simulate the year so far, then live events, onto the input topics.")
+    @Command(name = "simulate", description = "Simulate last year and the year so far, then live events, onto the input topics.")
     static final class Simulate implements Callable<Integer> {
         @CommandLine.Mixin
         ClusterOptions cluster = new ClusterOptions();
@@ -525,8 +549,10 @@ public final class Planpulse {
         String asOf;
         @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed = 2025;
-        @Option(names = "--no-history", description = "Skip the year-to-date history.")
+        @Option(names = "--no-history", description = "Skip the history (last year's and the year to date).")
         boolean noHistory;
+        @Option(names = "--no-last-year", description = "Skip last year's history (the year before the plan's).")
+        boolean noLastYear;
         @Option(names = "--duration", description = "Stop after this many seconds of live events (default: run until stopped).")
         Long duration;
         @Option(names = "--quiet", description = "No progress output.")
@@ -544,6 +570,14 @@ public final class Planpulse {
             long[] n = {0};
             Shutdown shutdown = new Shutdown();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.clients())) {
+                if (!noHistory && !noLastYear) {
+                    Instant lastYearFeed = Collections.min(List.of(clock.instant(),
+                            Demo.lastYearCloses(loaded, loaded.get(0)).minusMillis(1)));
+                    sim.lastYear(lastYearFeed, e -> {
+                        send(producer, e);
+                        progress.tick(++n[0]);
+                    });
+                }
                 if (!noHistory) {
                     sim.history(clock.instant(), e -> {
                         send(producer, e);

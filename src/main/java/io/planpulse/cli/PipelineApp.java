@@ -272,6 +272,17 @@ public final class PipelineApp implements AutoCloseable {
         awaitViewCaughtUp(remaining(deadline));
     }
 
+    /**
+     * Waits until the intake has committed past the current end of every input topic: every record there has been
+     * checked (closed years, out of range) and kept or rejected, though its sums may not have reached the KPI
+     * stage yet.
+     */
+    public void awaitIntake(Duration timeout) throws Exception {
+        try (Admin admin = Admin.create(config.clients())) {
+            awaitCommitted(admin, config.get("application.id"), Topics.INPUTS, System.nanoTime() + timeout.toNanos());
+        }
+    }
+
     private void awaitCommitted(Admin admin, String group, List<String> topics, long deadline) throws Exception {
         Map<TopicPartition, Long> end = endOffsets(admin, topics);
         await("pipeline to consume " + topics, remaining(deadline), () -> {

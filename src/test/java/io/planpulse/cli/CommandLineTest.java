@@ -20,7 +20,7 @@ class CommandLineTest {
     void shouldPrintTheUsageOfEveryCommandOnHelp() {
         for (List<String> cmd : List.of(List.of("demo"), List.of("run"), List.of("broker"), List.of("plan", "load"),
                 List.of("plan", "validate"), List.of("replay"), List.of("simulate"), List.of("bench"), List.of("schemas"),
-                List.of("schemas", "export"), List.of("schemas", "register"))) {
+                List.of("schemas", "export"), List.of("schemas", "register"), List.of("accuracy"))) {
             StringWriter out = new StringWriter();
             CommandLine cl = Planpulse.commandLine();
             cl.setOut(new PrintWriter(out));
