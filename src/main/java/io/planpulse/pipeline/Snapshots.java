@@ -41,7 +41,16 @@ public final class Snapshots {
         if (a == null || b == null) {
             return false;
         }
-        KpiSnapshot copy = KpiSnapshot.newBuilder(a).setUpdatedAt(b.getUpdatedAt()).setLastEventAt(b.getLastEventAt()).build();
-        return copy.equals(b);
+        // compare in place (a copy of the record and its months cost more than the evaluation of a target)
+        Instant updated = a.getUpdatedAt();
+        Instant lastEvent = a.getLastEventAt();
+        a.setUpdatedAt(b.getUpdatedAt());
+        a.setLastEventAt(b.getLastEventAt());
+        try {
+            return a.equals(b);
+        } finally {
+            a.setUpdatedAt(updated);
+            a.setLastEventAt(lastEvent);
+        }
     }
 }
