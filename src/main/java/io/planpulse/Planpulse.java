@@ -1,5 +1,7 @@
 package io.planpulse;
 
+import static io.planpulse.cli.Trees.deleteTree;
+
 import io.planpulse.broker.EmbeddedBroker;
 import io.planpulse.cli.Config;
 import io.planpulse.cli.PipelineApp;
@@ -332,14 +334,6 @@ public final class Planpulse {
 
     static void send(KafkaProducer<byte[], byte[]> producer, JsonEvents.Event e) {
         producer.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
-    }
-
-    public static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // best effort: a temporary directory
-        }
     }
 
     /** Connection options shared by the commands that talk to a cluster. */
