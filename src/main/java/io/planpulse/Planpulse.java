@@ -1,5 +1,7 @@
 package io.planpulse;
 
+import static io.planpulse.cli.Trees.deleteTree;
+
 import io.planpulse.broker.EmbeddedBroker;
 import io.planpulse.cli.Config;
 import io.planpulse.cli.HeldClock;
@@ -10,8 +12,8 @@ import io.planpulse.cli.QuietLogging;
 import io.planpulse.cli.Replay;
 import io.planpulse.cli.Shutdown;
 import io.planpulse.cli.TopicAdmin;
-import io.planpulse.pipeline.AvroCodec;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.AvroCodec;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanException;
 import io.planpulse.plan.PlanLoader;
@@ -356,14 +358,6 @@ public final class Planpulse {
 
     static void send(KafkaProducer<byte[], byte[]> producer, JsonEvents.Event e) {
         producer.send(new ProducerRecord<>(e.stream().topic(), e.key().getBytes(StandardCharsets.UTF_8), e.encode()));
-    }
-
-    public static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // best effort: a temporary directory
-        }
     }
 
     /** Connection options shared by the commands that talk to a cluster. */

@@ -29,7 +29,7 @@ public final class Config {
     /** The deployment's zone: calendar months and years of facts; every plan's timezone must equal it. */
     public static final String TIMEZONE = "planpulse.timezone";
     /** Confluent-compatible schema registry for Confluent-framed input (see ConfluentRegistry for its keys). */
-    public static final String SCHEMA_REGISTRY_URL = io.planpulse.pipeline.ConfluentRegistry.URL;
+    public static final String SCHEMA_REGISTRY_URL = io.planpulse.events.ConfluentRegistry.URL;
     public static final String CLOCK_YEAR = "planpulse.clock.year";
     /** How many times a failed stream thread is replaced within the window before the instance shuts down. */
     public static final String THREAD_REPLACEMENTS = "planpulse.thread.replacements.max";

@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.planpulse.Planpulse;
-import io.planpulse.pipeline.PlanCatalog;
 import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.pipeline.Topics;
+import io.planpulse.plan.PlanCatalog;
 import io.planpulse.serve.Health;
 import io.planpulse.serve.HttpApi;
 import io.planpulse.serve.KpiView;
@@ -142,7 +142,7 @@ public final class PipelineApp implements AutoCloseable {
     public static PipelineApp start(Config config, Clock clock) throws Exception {
         PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone());
         LOG.info("starting planpulse with {}", config);
-        io.planpulse.pipeline.EventDecoder.useRegistry(io.planpulse.pipeline.ConfluentRegistry.of(config.schemaRegistry()));
+        io.planpulse.events.EventDecoder.useRegistry(io.planpulse.events.ConfluentRegistry.of(config.schemaRegistry()));
         return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog());
     }
 

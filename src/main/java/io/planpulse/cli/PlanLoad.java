@@ -1,8 +1,8 @@
 package io.planpulse.cli;
 
-import io.planpulse.pipeline.PlanPublisher;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanPublisher;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

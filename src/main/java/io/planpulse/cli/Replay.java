@@ -1,7 +1,7 @@
 package io.planpulse.cli;
 
 import io.planpulse.avro.RejectedRecord;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.Stream;
 import java.io.BufferedReader;

@@ -1,9 +1,9 @@
 package io.planpulse.cli;
 
 import io.planpulse.Planpulse;
-import io.planpulse.pipeline.ConfluentRegistry;
-import io.planpulse.pipeline.InputSchemas;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.ConfluentRegistry;
+import io.planpulse.events.InputSchemas;
+import io.planpulse.events.JsonEvents;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

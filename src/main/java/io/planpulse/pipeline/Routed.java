@@ -3,5 +3,5 @@ package io.planpulse.pipeline;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A processor output and the topic it is for (value null: a tombstone). */
-record Routed(String topic, SpecificRecord value) {
+public record Routed(String topic, SpecificRecord value) {
 }

@@ -14,6 +14,7 @@ import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.avro.internal.FlowFact;
 import io.planpulse.avro.internal.ReportFact;
+import io.planpulse.events.AvroCodec;
 import io.planpulse.plan.Stream;
 import java.util.List;
 

@@ -9,7 +9,7 @@ import io.planpulse.avro.MonthValue;
 import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.kpi.Outlook;
 import io.planpulse.kpi.Status;
-import io.planpulse.pipeline.PlanCatalog;
+import io.planpulse.plan.PlanCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.planpulse.serve;
 
-import io.planpulse.pipeline.InputSchemas;
+import io.planpulse.events.InputSchemas;
 import java.util.Map;
 
 /**

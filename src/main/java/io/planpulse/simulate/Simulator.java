@@ -5,7 +5,7 @@ import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Kind;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.Source;

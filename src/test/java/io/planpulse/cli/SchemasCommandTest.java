@@ -93,7 +93,7 @@ class SchemasCommandTest {
                 assertThat(versions).hasSize(1);
                 assertThat(SchemaNormalization.parsingFingerprint64(new Schema.Parser().parse(versions.get(0))))
                         .isEqualTo(SchemaNormalization.parsingFingerprint64(
-                                io.planpulse.pipeline.InputSchemas.byType(s.type()).schema()));
+                                io.planpulse.events.InputSchemas.byType(s.type()).schema()));
             }
             assertThat(registry.postContentTypes).hasSize(5).containsOnly("application/vnd.schemaregistry.v1+json");
             // again: the same ids, nothing new

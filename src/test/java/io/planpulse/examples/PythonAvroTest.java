@@ -2,8 +2,8 @@ package io.planpulse.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.planpulse.pipeline.InputSchemas;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.InputSchemas;
+import io.planpulse.events.JsonEvents;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;

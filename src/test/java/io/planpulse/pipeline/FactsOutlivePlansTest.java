@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.PlanLoader;
+import io.planpulse.plan.PlanPublisher;
 import io.planpulse.plan.Target;
 import java.io.StringReader;
 import java.math.BigDecimal;

@@ -8,6 +8,7 @@ import static io.planpulse.pipeline.TopologyFixture.truck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.planpulse.avro.RejectedRecord;
+import io.planpulse.events.EventDecoder;
 import io.planpulse.plan.Stream;
 import java.math.BigDecimal;
 import java.util.Arrays;

@@ -11,7 +11,9 @@ import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.PlanLoader;
+import io.planpulse.plan.PlanPublisher;
 import io.planpulse.plan.Stream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +40,12 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The production topology in a TopologyTestDriver started at a fixed instant, with an as-of clock set by the test. */
-final class TopologyFixture implements AutoCloseable {
+public final class TopologyFixture implements AutoCloseable {
     static final Instant WALL_START = Instant.parse("2025-01-01T00:00:00Z");
 
     final MutableClock clock;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final TopologyTestDriver driver;
+    public final TopologyTestDriver driver;
     private final PlanpulseTopology.Settings settings;
     private final Map<Stream, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Stream.class);
     private final TestInputTopic<String, byte[]> plan;
@@ -56,9 +58,9 @@ final class TopologyFixture implements AutoCloseable {
     final Map<String, UnplannedSubject> unplanned = new LinkedHashMap<>();
     final List<KpiSnapshot> snapshots = new ArrayList<>();
     final List<StatusChange> statusChanges = new ArrayList<>();
-    final List<RejectedRecord> rejects = new ArrayList<>();
+    public final List<RejectedRecord> rejects = new ArrayList<>();
 
-    TopologyFixture(String asOf) throws Exception {
+    public TopologyFixture(String asOf) throws Exception {
         clock = new MutableClock(OffsetDateTime.parse(asOf).toInstant());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "planpulse-test");
@@ -81,7 +83,7 @@ final class TopologyFixture implements AutoCloseable {
                 Topics.UNPLANNED_SUBJECT.serde().deserializer());
     }
 
-    static Plan testPlan() throws Exception {
+    public static Plan testPlan() throws Exception {
         return plan("/plans/test-2025.yaml");
     }
 
@@ -92,7 +94,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** Publishes the plan as a new version, as plan load does; returns the version id. */
-    String load(Plan p) {
+    public String load(Plan p) {
         Instant at = Instant.now().plusMillis(planRecords.size());
         String version = PlanPublisher.newVersion(at);
         for (KeyValue<String, byte[]> kv : PlanPublisher.records(p, planRecords, version, at, "test")) {
@@ -116,12 +118,12 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** A record with headers (content-type, CloudEvents attributes, ...); null headers send none. */
-    void send(Stream s, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+    public void send(Stream s, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
         inputs.get(s).pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers));
     }
 
-    void send(Object event) {
+    public void send(Object event) {
         if (event instanceof TruckDeparture e) {
             send(Stream.TRUCK_DEPARTURE, e.getDepartureId(), Topics.TRUCK_DEPARTURE.encode(e));
         } else if (event instanceof TradeDeclaration e) {
@@ -138,7 +140,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** Lets the flush and evaluation punctuators run, then reads every output. */
-    void settle() {
+    public void settle() {
         for (int i = 0; i < 3; i++) {
             driver.advanceWallClockTime(Duration.ofMillis(100));
         }
@@ -174,7 +176,7 @@ final class TopologyFixture implements AutoCloseable {
         return settings.catalog();
     }
 
-    KpiSnapshot kpi(String id) {
+    public KpiSnapshot kpi(String id) {
         return table.get("2025/" + id);
     }
 
@@ -182,7 +184,7 @@ final class TopologyFixture implements AutoCloseable {
         return table;
     }
 
-    double counter(String name, String... tags) {
+    public double counter(String name, String... tags) {
         var search = registry.find(name).tags(tags);
         return search.counters().stream().mapToDouble(c -> c.count()).sum();
     }
@@ -192,7 +194,7 @@ final class TopologyFixture implements AutoCloseable {
         driver.close();
     }
 
-    static TruckDeparture truck(String id, String departedAt, String country, double value) {
+    public static TruckDeparture truck(String id, String departedAt, String country, double value) {
         return TruckDeparture.newBuilder().setDepartureId(id).setRouteId("cq-hanoi").setDestinationCountry(country)
                 .setExitPort("youyiguan").setDepartedAt(OffsetDateTime.parse(departedAt).toInstant())
                 .setCargoValueCny(value).setCargoWeightT(18.5).build();
@@ -208,12 +210,12 @@ final class TopologyFixture implements AutoCloseable {
                 .setReportedAt(OffsetDateTime.parse(reportedAt).toInstant()).build();
     }
 
-    static HubThroughput hub(String id, String measuredAt, double tonnes) {
+    public static HubThroughput hub(String id, String measuredAt, double tonnes) {
         return HubThroughput.newBuilder().setRecordId(id).setTerminal("road_port").setTonnes(tonnes)
                 .setMeasuredAt(OffsetDateTime.parse(measuredAt).toInstant()).build();
     }
 
-    static TradeDeclaration trade(String id, String declaredAt, double value) {
+    public static TradeDeclaration trade(String id, String declaredAt, double value) {
         return TradeDeclaration.newBuilder().setDeclarationId(id).setDirection("export").setChannel("nanpeng_b")
                 .setPartnerCountry("VN").setValueCny(value).setDeclaredAt(OffsetDateTime.parse(declaredAt).toInstant()).build();
     }

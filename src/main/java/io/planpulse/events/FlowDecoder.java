@@ -1,0 +1,190 @@
+package io.planpulse.events;
+
+import io.planpulse.avro.HubThroughput;
+import io.planpulse.avro.TradeDeclaration;
+import io.planpulse.avro.TruckDeparture;
+import io.planpulse.plan.Stream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+
+/**
+ * Reads a flow event (truck departure, trade declaration, hub throughput) written with the current version of its
+ * schema straight off the record's bytes, in the order of that version's fields: no record object, no resolver, no
+ * logical-type conversion. Every value then goes through the same checks as the generic path
+ * ({@link EventDecoder}).
+ *
+ * <p>It takes only the well-formed case. Another fingerprint (an older released version), a string length that is
+ * negative or runs past the end, a varint longer than Avro allows: {@link #decode} returns null and the caller
+ * decodes with Avro, which gives the same result or the same rejection it always gave. Like Avro's decoder it
+ * ignores bytes after the last field. A layout is used only if the current schema's fields are exactly the ones it
+ * reads ({@link #layoutMatches}); a schema change that is not mirrored here turns the fast path off, and
+ * {@code FlowDecoderTest} fails until it is.
+ */
+final class FlowDecoder {
+    private static final int HEADER = 10;
+    private static final Layout TRUCK = new Layout(TruckDeparture.getClassSchema(), List.of(
+            "departure_id:STRING", "route_id:STRING", "destination_country:STRING", "exit_port:STRING",
+            "departed_at:LONG", "cargo_value_cny:DOUBLE", "cargo_weight_t:DOUBLE"));
+    private static final Layout TRADE = new Layout(TradeDeclaration.getClassSchema(), List.of(
+            "declaration_id:STRING", "direction:STRING", "channel:STRING", "partner_country:STRING",
+            "value_cny:DOUBLE", "declared_at:LONG"));
+    private static final Layout HUB = new Layout(HubThroughput.getClassSchema(), List.of(
+            "record_id:STRING", "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG"));
+
+    private FlowDecoder() {
+    }
+
+    /** A stream's current writer schema: its fingerprint, and whether its fields are the ones read here. */
+    record Layout(byte[] header, boolean enabled) {
+        Layout(Schema schema, List<String> fields) {
+            this(header(schema), layoutMatches(schema, fields));
+        }
+
+        private static byte[] header(Schema schema) {
+            long fp = SchemaNormalization.parsingFingerprint64(schema);
+            byte[] h = new byte[HEADER];
+            h[0] = (byte) 0xC3;
+            h[1] = 0x01;
+            for (int i = 0; i < 8; i++) {
+                h[2 + i] = (byte) (fp >>> (8 * i)); // little-endian, as the single-object encoding writes it
+            }
+            return h;
+        }
+
+        boolean matches(byte[] value) {
+            return enabled && value.length >= HEADER && Arrays.equals(value, 0, HEADER, header, 0, HEADER);
+        }
+    }
+
+    /** True when the schema's fields are, in order, exactly {@code name:TYPE} (timestamps are LONG). */
+    static boolean layoutMatches(Schema schema, List<String> fields) {
+        List<Schema.Field> actual = schema.getFields();
+        if (actual.size() != fields.size()) {
+            return false;
+        }
+        for (int i = 0; i < actual.size(); i++) {
+            Schema.Field f = actual.get(i);
+            if (!fields.get(i).equals(f.name() + ":" + f.schema().getType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean enabled(Stream stream) {
+        Layout l = layout(stream);
+        return l != null && l.enabled();
+    }
+
+    private static Layout layout(Stream stream) {
+        return switch (stream) {
+            case TRUCK_DEPARTURE -> TRUCK;
+            case TRADE_DECLARATION -> TRADE;
+            case HUB_THROUGHPUT -> HUB;
+            default -> null;
+        };
+    }
+
+    /**
+     * The event, checked as {@link EventDecoder} checks it; null when the bytes are not a well-formed record of the
+     * current version (the caller then decodes them with Avro).
+     *
+     * @throws Rejection when the record is well formed but a value is refused
+     */
+    static InputEvent decode(Stream stream, byte[] value) throws Rejection {
+        Layout layout = layout(stream);
+        if (layout == null || !layout.matches(value)) {
+            return null;
+        }
+        Reader r = new Reader(value);
+        try {
+            return switch (stream) {
+                case TRUCK_DEPARTURE -> EventDecoder.truck(r.string(), r.string(), r.string(), r.string(), r.time(),
+                        r.doubleValue(), r.doubleValue());
+                case TRADE_DECLARATION -> {
+                    String id = r.string();
+                    String direction = r.string();
+                    String channel = r.string();
+                    String partner = r.string();
+                    double v = r.doubleValue();
+                    yield EventDecoder.trade(id, direction, channel, partner, v, r.time());
+                }
+                default -> {
+                    String id = r.string();
+                    String terminal = r.string();
+                    double tonnes = r.doubleValue();
+                    yield EventDecoder.hub(id, terminal, tonnes, r.time());
+                }
+            };
+        } catch (Malformed m) {
+            return null;
+        }
+    }
+
+    /** The bytes are not what the fast path reads: the caller falls back to Avro. */
+    private static final class Malformed extends Exception {
+        private static final Malformed INSTANCE = new Malformed();
+
+        private Malformed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Avro binary encoding, as Avro's BinaryDecoder reads it, for the types above. */
+    private static final class Reader {
+        private final byte[] b;
+        private int p = HEADER;
+
+        Reader(byte[] b) {
+            this.b = b;
+        }
+
+        /** A zig-zag varint of at most 10 bytes (Avro's limit for a long). */
+        long varLong() throws Malformed {
+            long raw = 0;
+            for (int shift = 0; shift < 70; shift += 7) {
+                if (p >= b.length) {
+                    throw Malformed.INSTANCE;
+                }
+                int x = b[p++];
+                raw |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
+            throw Malformed.INSTANCE;
+        }
+
+        /** A string: its length as an Avro int (at most 5 bytes), then UTF-8, decoded as Avro's Utf8.toString does. */
+        String string() throws Malformed {
+            int start = p;
+            long len = varLong();
+            if (p - start > 5 || len < 0 || len > b.length - p) {
+                throw Malformed.INSTANCE;
+            }
+            String s = new String(b, p, (int) len, StandardCharsets.UTF_8);
+            p += (int) len;
+            return s;
+        }
+
+        Instant time() throws Malformed {
+            return Instant.ofEpochMilli(varLong());
+        }
+
+        double doubleValue() throws Malformed {
+            if (b.length - p < 8) {
+                throw Malformed.INSTANCE;
+            }
+            long bits = 0;
+            for (int i = 7; i >= 0; i--) {
+                bits = (bits << 8) | (b[p + i] & 0xFF);
+            }
+            p += 8;
+            return Double.longBitsToDouble(bits);
+        }
+    }
+}

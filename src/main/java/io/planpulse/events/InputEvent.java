@@ -1,0 +1,20 @@
+package io.planpulse.events;
+
+import io.planpulse.plan.Stream;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.Map;
+
+/**
+ * A decoded, well-formed input event, whatever its stream.
+ *
+ * @param time       the event's own time (flows) or null (reports, which carry a period)
+ * @param period     the reported month (reports) or null
+ * @param subject    project_id or indicator_id (reports) or null
+ * @param measures   amounts by event field name (exact decimals of the event's doubles), plus "count" = 1
+ * @param fields     string fields a plan filter may name
+ * @param reportedAt issue time (reports) or null
+ */
+public record InputEvent(Stream stream, String id, Instant time, YearMonth period, String subject,
+                         Measures measures, Map<String, String> fields, Instant reportedAt) {
+}

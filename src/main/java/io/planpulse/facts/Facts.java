@@ -1,0 +1,237 @@
+package io.planpulse.facts;
+
+import io.planpulse.avro.internal.FlowFact;
+import io.planpulse.avro.internal.ReportFact;
+import io.planpulse.kpi.TargetData;
+import io.planpulse.plan.Stream;
+import io.planpulse.plan.Target;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The facts of the KPI stage, on the heap, whatever any plan says (CONTRACT section 3, "Facts outlive plans"): per
+ * year, the flow cells (one per combination of a stream's dimension values: monthly counts and exact sums of each
+ * measure) and the report subjects (the report in force per month). A target is a {@link Query} over them.
+ */
+public final class Facts {
+    /** Separates dimension values in a cell key (never part of a valid value). */
+    public static final char SEP = '\u001f';
+
+    /** One flow cell of a year. */
+    public static final class FlowCell {
+        public final String[] dims;
+        public final long[] counts = new long[12];
+        public final BigDecimal[][] amounts;
+        public long lastEventAt;
+        boolean dirty;
+
+        public FlowCell(String[] dims, int measures) {
+            this.dims = dims;
+            this.amounts = new BigDecimal[measures][12];
+            for (BigDecimal[] a : amounts) {
+                Arrays.fill(a, BigDecimal.ZERO);
+            }
+        }
+
+        public FlowFact toAvro() {
+            List<Long> c = new ArrayList<>(12);
+            for (long n : counts) {
+                c.add(n);
+            }
+            List<List<String>> a = new ArrayList<>(amounts.length);
+            for (BigDecimal[] m : amounts) {
+                List<String> l = new ArrayList<>(12);
+                for (BigDecimal d : m) {
+                    l.add(d.toPlainString());
+                }
+                a.add(l);
+            }
+            return new FlowFact(List.of(dims), c, a, lastEventAt);
+        }
+
+        public static FlowCell fromAvro(FlowFact f) {
+            FlowCell c = new FlowCell(f.getDims().toArray(String[]::new), f.getAmounts().size());
+            for (int m = 0; m < 12; m++) {
+                c.counts[m] = f.getCounts().get(m);
+                for (int k = 0; k < c.amounts.length; k++) {
+                    c.amounts[k][m] = new BigDecimal(f.getAmounts().get(k).get(m));
+                }
+            }
+            c.lastEventAt = f.getLastEventAt();
+            return c;
+        }
+    }
+
+    /** One report subject (project or indicator) of a year: the report in force per month. */
+    public static final class ReportCell {
+        final BigDecimal[] values = new BigDecimal[12];
+        final long[] reportedAt = new long[12];
+        final String[] reportIds = new String[12];
+        public long reports;
+        long lastEventAt;
+
+        /**
+         * Applies a report if it is newer than the one in force for its month: a later reported_at, or the same one
+         * and a greater report_id (CONTRACT section 3), so the outcome does not depend on arrival order.
+         */
+        public boolean apply(int month, BigDecimal value, long at, String reportId, long eventAt) {
+            int m = month - 1;
+            if (values[m] != null && (reportedAt[m] > at || (reportedAt[m] == at && reportIds[m].compareTo(reportId) >= 0))) {
+                return false;
+            }
+            values[m] = value;
+            reportedAt[m] = at;
+            reportIds[m] = reportId;
+            reports++;
+            lastEventAt = Math.max(lastEventAt, eventAt);
+            return true;
+        }
+
+        /** The latest month with a report in force (1-12), or 0. */
+        public int lastMonth() {
+            for (int m = 11; m >= 0; m--) {
+                if (values[m] != null) {
+                    return m + 1;
+                }
+            }
+            return 0;
+        }
+
+        public TargetData toData() {
+            BigDecimal[] months = new BigDecimal[12];
+            boolean[] reported = new boolean[12];
+            long n = 0;
+            for (int m = 0; m < 12; m++) {
+                reported[m] = values[m] != null;
+                months[m] = reported[m] ? values[m] : BigDecimal.ZERO;
+                n += reported[m] ? 1 : 0;
+            }
+            return new TargetData(months, reported, n, lastEventAt);
+        }
+
+        public ReportFact toAvro() {
+            List<String> v = new ArrayList<>(12);
+            List<Long> at = new ArrayList<>(12);
+            List<String> ids = new ArrayList<>(12);
+            for (int m = 0; m < 12; m++) {
+                v.add(values[m] == null ? null : values[m].toPlainString());
+                at.add(reportedAt[m]);
+                ids.add(reportIds[m] == null ? "" : reportIds[m]);
+            }
+            return new ReportFact(v, at, ids, reports, lastEventAt);
+        }
+
+        public static ReportCell fromAvro(ReportFact f) {
+            ReportCell c = new ReportCell();
+            for (int m = 0; m < 12; m++) {
+                String v = f.getValues().get(m);
+                c.values[m] = v == null ? null : new BigDecimal(v);
+                c.reportedAt[m] = f.getReportedAt().get(m);
+                c.reportIds[m] = v == null ? null : f.getReportIds().get(m);
+            }
+            c.reports = f.getReports();
+            c.lastEventAt = f.getLastEventAt();
+            return c;
+        }
+    }
+
+    /** The facts of one year. */
+    public static final class YearFacts {
+        final Map<Stream, Map<String, FlowCell>> flows = new EnumMap<>(Stream.class);
+        final Map<Stream, Map<String, ReportCell>> reports = new EnumMap<>(Stream.class);
+
+        public Map<String, FlowCell> flows(Stream s) {
+            return flows.computeIfAbsent(s, k -> new HashMap<>());
+        }
+
+        public Map<String, ReportCell> reports(Stream s) {
+            return reports.computeIfAbsent(s, k -> new HashMap<>());
+        }
+    }
+
+    /**
+     * A flow target's definition (source, filter, scale-free measure) as a query over one year's cells, kept up to
+     * date as facts arrive: built from every cell of the year when a plan version comes into force, then each new
+     * cell-month delta that matches the filter is added. Exact: the sums are decimals, scaled only by the engine.
+     */
+    public static final class Query {
+        final Target target;
+        final int year;
+        public final Stream stream;
+        private final int[] dimIdx;
+        private final String[] wanted;
+        private final int measure;
+        final BigDecimal[] months = new BigDecimal[12];
+        final boolean[] reported = new boolean[12];
+        long events;
+        long lastEventAt;
+
+        public Query(Target target, int year) {
+            this.target = target;
+            this.year = year;
+            this.stream = target.source().stream();
+            List<String> dims = stream.dimensions();
+            this.dimIdx = new int[target.filter().size()];
+            this.wanted = new String[dimIdx.length];
+            int i = 0;
+            for (Map.Entry<String, String> f : target.filter().entrySet()) {
+                dimIdx[i] = dims.indexOf(f.getKey()); // the plan loader refuses a filter on anything else
+                wanted[i++] = f.getValue();
+            }
+            this.measure = stream.measureIndex(target.source().measure());
+            Arrays.fill(months, BigDecimal.ZERO);
+        }
+
+        public boolean matches(String[] dims) {
+            for (int i = 0; i < dimIdx.length; i++) {
+                if (dimIdx[i] < 0 || !wanted[i].equals(dims[dimIdx[i]])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Adds a cell-month delta (count and one amount per measure of the stream). */
+        public void add(int month, long count, BigDecimal[] amounts, long eventAt) {
+            int m = month - 1;
+            months[m] = months[m].add(measure < 0 ? BigDecimal.valueOf(count) : amounts[measure]);
+            reported[m] |= count > 0;
+            events += count;
+            lastEventAt = Math.max(lastEventAt, eventAt);
+        }
+
+        /** Recomputes from every cell of the year. */
+        public void recompute(Collection<FlowCell> cells) {
+            Arrays.fill(months, BigDecimal.ZERO);
+            Arrays.fill(reported, false);
+            events = 0;
+            lastEventAt = 0;
+            for (FlowCell c : cells) {
+                if (!matches(c.dims)) {
+                    continue;
+                }
+                for (int m = 0; m < 12; m++) {
+                    if (c.counts[m] > 0) {
+                        months[m] = months[m].add(measure < 0 ? BigDecimal.valueOf(c.counts[m]) : c.amounts[measure][m]);
+                        reported[m] = true;
+                        events += c.counts[m];
+                    }
+                }
+                lastEventAt = Math.max(lastEventAt, c.lastEventAt);
+            }
+        }
+
+        public TargetData toData() {
+            return new TargetData(months.clone(), reported.clone(), events, lastEventAt);
+        }
+    }
+
+    private Facts() {
+    }
+}

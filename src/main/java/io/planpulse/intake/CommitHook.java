@@ -1,0 +1,119 @@
+package io.planpulse.intake;
+
+import java.util.Map;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A state store with no state that runs its processor's callback just before every commit of its task.
+ *
+ * <p>Kafka Streams flushes the caches of a task's stores ({@link CachedStateStore#flushCache()}) before it flushes the
+ * task's producer and commits (StreamTask.flush: "we need to flush the store caches before flushing the record
+ * collector"), on every path: the commit interval, a requested commit, a rebalance, a clean close. What the callback
+ * writes to an uncached logged store there is therefore sent to the changelog inside the transaction that commits
+ * the input offsets. That lets a processor keep per-event bookkeeping on the heap and write it once per commit.
+ * {@code CachedStateStore} is Kafka Streams' internal interface (the one its own caches use); the journal tests
+ * (JournalInTopologyTest) and the crash tests (CrashConsistencyIT) fail if it stops being called.
+ */
+public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
+    private final String name;
+    private Runnable beforeCommit = () -> { };
+    private boolean open;
+
+    private CommitHook(String name) {
+        this.name = name;
+    }
+
+    /** Runs {@code r} before every commit of the task, until replaced. */
+    public void beforeCommit(Runnable r) {
+        this.beforeCommit = r;
+    }
+
+    @Override
+    public void flushCache() {
+        beforeCommit.run();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<Object, Object> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public void clearCache() {
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        context.register(root, (key, value) -> { });
+        open = true;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        beforeCommit = () -> { };
+    }
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    public static StoreBuilder<CommitHook> builder(String name) {
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<CommitHook> withCachingEnabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withCachingDisabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withLoggingEnabled(Map<String, String> config) {
+                throw new UnsupportedOperationException("a commit hook has no state to log");
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withLoggingDisabled() {
+                return this;
+            }
+
+            @Override
+            public CommitHook build() {
+                return new CommitHook(name);
+            }
+
+            @Override
+            public Map<String, String> logConfig() {
+                return Map.of();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return false;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package io.planpulse.intake;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.planpulse.avro.RejectedRecord;
+import io.planpulse.avro.internal.KpiInput;
+import io.planpulse.events.EventDecoder;
+import io.planpulse.events.InputEvent;
+import io.planpulse.events.Rejection;
+import io.planpulse.facts.Facts;
+import io.planpulse.pipeline.Routed;
+import io.planpulse.pipeline.Topics;
+import io.planpulse.plan.PlanCatalog;
+import io.planpulse.plan.Stream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The intake of one input stream: decode, validate, drop duplicates by id, and hand the KPI stage the facts. No
+ * plan decides what is kept (CONTRACT section 3, "Facts outlive plans"): the plans only say when a year closes.
+ *
+ * <p>Ids and the sums of flow events (trucks, trade, hub) per fact cell-month (year, month, combination of the
+ * stream's dimension values) are kept in the task's
+ * {@link Journal}: on the heap per event, in a logged store once per batch of ids and before every commit. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
+ * interval instead of one per event; under exactly-once the journal, the forwarded sums and the input offsets
+ * commit together. Reports go through one by one: their upsert needs each report's own reported_at.
+ */
+public final class IntakeProcessor implements Processor<byte[], byte[], String, Routed> {
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
+    /** Ids are remembered at least this long (CONTRACT section 3 asks for 400 days). */
+    static final Duration DEDUP_RETENTION = Duration.ofDays(400);
+
+    private final Stream stream;
+    private final PlanCatalog catalog;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Duration flushInterval;
+    private ProcessorContext<String, Routed> context;
+    private Journal journal;
+    private Years years;
+    private Counter events;
+    private Counter duplicates;
+
+    public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration flushInterval) {
+        this.stream = stream;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.clock = clock;
+        this.flushInterval = flushInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
+        this.journal = new Journal(store);
+        long t0 = System.nanoTime();
+        journal.open();
+        CommitHook hook = context.getStateStore(Topics.commitHook(stream));
+        hook.beforeCommit(journal::persist);
+        if (journal.size() > 0) {
+            LOG.info("{} task {}: {} ids remembered, journal read in {} ms", stream.type(), context.taskId(),
+                    journal.size(), (System.nanoTime() - t0) / 1_000_000);
+        }
+        this.years = new Years(catalog, clock);
+        this.events = Counter.builder("planpulse.events").tag("stream", stream.type())
+                .description("Input records read").register(registry);
+        this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
+                .description("Input records whose id was already seen").register(registry);
+        if (stream.isFlow()) {
+            context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, t -> flush());
+        }
+        context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        events.increment();
+        InputEvent e;
+        int year;
+        int month;
+        String cell = null;
+        try {
+            e = EventDecoder.decode(stream, record.value(), record.headers());
+            if (e.period() != null) {
+                year = e.period().getYear();
+                month = e.period().getMonthValue();
+                years.check(year, years.startOf(year, month), "period " + e.period());
+            } else {
+                long t = e.time().toEpochMilli();
+                year = years.yearOf(t);
+                month = years.monthOf(year, t);
+                years.check(year, t, "time " + e.time());
+                cell = cell(e);
+            }
+        } catch (Rejection r) {
+            reject(record, r);
+            return;
+        }
+        if (!journal.accept(e.id().getBytes(StandardCharsets.UTF_8), record.timestamp())) {
+            duplicates.increment();
+            return;
+        }
+        if (stream.isFlow()) {
+            journal.add(year, cell, month, amounts(e), record.timestamp());
+            journal.accepted();
+        } else {
+            journal.accepted();
+            KpiInput in = KpiInput.newBuilder().setYear(year).setMonth(month).setStream(stream.type())
+                    .setSubject(e.subject()).setReport(true).setCount(1)
+                    .setAmounts(List.of(e.measures().first().toPlainString()))
+                    .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
+                    .setLastEventAt(record.timestamp()).build();
+            context.forward(new Record<>(year + "/" + e.subject() + "/" + e.period(),
+                    new Routed(Topics.KPI_INPUT_REPARTITION, in), record.timestamp()));
+        }
+    }
+
+    /** The event's fact cell: its dimension values in {@link Stream#dimensions()} order, joined by U+001F. */
+    private String cell(InputEvent e) throws Rejection {
+        List<String> dims = stream.dimensions();
+        StringBuilder b = new StringBuilder(48);
+        for (int i = 0; i < dims.size(); i++) {
+            if (i > 0) {
+                b.append(Facts.SEP);
+            }
+            String v = e.fields().get(dims.get(i));
+            if (v.indexOf(Facts.SEP) >= 0) {
+                throw new Rejection(Rejection.INVALID_VALUE, dims.get(i) + " contains the control character U+001F");
+            }
+            b.append(v);
+        }
+        return b.toString();
+    }
+
+    private BigDecimal[] amounts(InputEvent e) {
+        List<String> measures = stream.measures();
+        BigDecimal[] out = new BigDecimal[measures.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = e.measures().get(measures.get(i));
+        }
+        return out;
+    }
+
+    private void flush() {
+        for (Journal.Sum sum : journal.drain()) {
+            List<String> amounts = new ArrayList<>(sum.amounts.length);
+            for (BigDecimal a : sum.amounts) {
+                amounts.add(a.toPlainString());
+            }
+            KpiInput in = KpiInput.newBuilder().setYear(sum.year).setMonth(sum.month).setStream(stream.type())
+                    .setSubject(sum.cell).setReport(false).setCount(sum.count).setAmounts(amounts).setReportedAt(0)
+                    .setLastEventAt(sum.lastEventAt).build();
+            context.forward(new Record<>(sum.key(), new Routed(Topics.KPI_INPUT_REPARTITION, in), sum.lastEventAt));
+        }
+    }
+
+    /**
+     * Forgets ids first seen more than the retention ago. "Now" is the older of stream time and the wall clock, so
+     * one record stamped far in the future cannot make the task forget every id.
+     */
+    private void purge() {
+        long now = Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs());
+        int forgotten = journal.purge(now - DEDUP_RETENTION.toMillis());
+        if (forgotten > 0) {
+            LOG.info("{} task {}: forgot {} ids older than {} days", stream.type(), context.taskId(), forgotten,
+                    DEDUP_RETENTION.toDays());
+        }
+    }
+
+    private void reject(Record<byte[], byte[]> record, Rejection r) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        Counter.builder("planpulse.events.rejected").tag("stream", stream.type()).tag("reason", r.reason())
+                .description("Input records refused, by reason").register(registry).increment();
+        RejectedRecord rr = RejectedRecord.newBuilder()
+                .setStream(stream.type())
+                .setTopic(meta == null ? stream.topic() : meta.topic())
+                .setPartition(meta == null ? -1 : meta.partition())
+                .setOffset(meta == null ? -1 : meta.offset())
+                .setReason(r.reason())
+                .setDetail(r.getMessage())
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()))
+                .setRejectedAt(Instant.now())
+                .build();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("rejected {} {}-{}@{}: {} ({})", stream.type(), rr.getTopic(), rr.getPartition(), rr.getOffset(),
+                    r.reason(), r.getMessage());
+        }
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        context.forward(new Record<>(key, new Routed(Topics.REJECTED, rr), record.timestamp()));
+    }
+}

@@ -1,0 +1,440 @@
+package io.planpulse.kpistage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.planpulse.avro.KpiSnapshot;
+import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.UnplannedSubject;
+import io.planpulse.avro.internal.FlowFact;
+import io.planpulse.avro.internal.KpiInput;
+import io.planpulse.avro.internal.ReportFact;
+import io.planpulse.facts.Facts;
+import io.planpulse.intake.CommitHook;
+import io.planpulse.kpi.Kpi;
+import io.planpulse.kpi.KpiEngine;
+import io.planpulse.kpi.TargetData;
+import io.planpulse.pipeline.Routed;
+import io.planpulse.pipeline.Topics;
+import io.planpulse.plan.PlanCatalog;
+import io.planpulse.plan.Source;
+import io.planpulse.plan.Stream;
+import io.planpulse.plan.Target;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KPI stage (one partition, so it sees every fact and every target of every year).
+ *
+ * <p>It keeps the <em>facts</em> (CONTRACT section 3, "Facts outlive plans"): per year, the flow cells (monthly counts
+ * and sums per combination of a stream's dimensions) and the report in force per (subject, month), whatever any
+ * plan says. They live on the heap ({@link Facts}) and in logged stores, written once per commit by a commit hook.
+ *
+ * <p>The plans are <em>queries</em> over them: on a wall-clock punctuator it evaluates each year's plan in force (one
+ * whole version, read once per round from the {@link PlanCatalog}) over that year's facts, publishing a snapshot for
+ * every target whose figures moved, a status change for every status that did, and the report subjects that no
+ * target names ({@code planpulse.unplanned}). A new plan version re-derives every flow target from all the facts of
+ * its year, so a plan loaded at any time gives the figures it would have given had it been loaded first. Every
+ * year is also re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no
+ * event.
+ */
+public final class KpiProcessor implements Processor<String, KpiInput, String, Routed> {
+    private static final Logger LOG = LoggerFactory.getLogger(KpiProcessor.class);
+    private static final Stream[] REPORT_STREAMS = {Stream.PROJECT_PROGRESS, Stream.INDICATOR_REPORT};
+
+    private final PlanCatalog catalog;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Duration evaluateInterval;
+    private final Duration clockTick;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, FlowFact> flowStore;
+    private KeyValueStore<String, ReportFact> reportStore;
+    private KeyValueStore<String, KpiSnapshot> last;
+    private KeyValueStore<String, UnplannedSubject> unplannedStore;
+
+    /** The facts, by year. */
+    private final Map<Integer, Facts.YearFacts> facts = new HashMap<>();
+    /** Cells changed since the last commit, by store key. */
+    private final Map<String, Facts.FlowCell> dirtyFlows = new LinkedHashMap<>();
+    private final Map<String, Facts.ReportCell> dirtyReports = new LinkedHashMap<>();
+    /** The snapshots last published, by year/id (a heap copy of the store {@code last}). */
+    private final Map<String, KpiSnapshot> published = new HashMap<>();
+    /** The unplanned subjects last published, by year/stream/subject. */
+    private final Map<String, UnplannedSubject> unplanned = new HashMap<>();
+    /** The flow targets' queries over their own year (key year/id) and over the year before (profiles). */
+    private final Map<String, Facts.Query> current = new HashMap<>();
+    private final Map<String, Facts.Query> previous = new HashMap<>();
+    /** The same queries by the year and stream of the facts they read, for the deltas. */
+    private final Map<Integer, Map<Stream, List<Facts.Query>>> queries = new HashMap<>();
+    private long queriesBuiltFor = -1;
+
+    private final Set<Integer> dirty = new HashSet<>();
+    /** Report subjects (year/stream/subject) whose facts changed since the last round. */
+    private final Set<String> dirtySubjects = new HashSet<>();
+    /** When the last round ended (wall clock, ms) and the CPU it took (ns): a big plan's rounds are spaced out. */
+    private long lastRoundEnd;
+    private long lastRoundCpu;
+    private boolean evaluateAll = true;
+    private long lastFullEvaluation = Long.MIN_VALUE;
+    private Counter staleReports;
+    private Counter evaluations;
+    private io.micrometer.core.instrument.Timer fullRounds;
+    private io.micrometer.core.instrument.Timer partialRounds;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick) {
+        this.catalog = catalog;
+        this.registry = registry;
+        this.clock = clock;
+        this.evaluateInterval = evaluateInterval;
+        this.clockTick = clockTick;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.flowStore = context.getStateStore(Topics.FLOW_FACT_STORE);
+        this.reportStore = context.getStateStore(Topics.REPORT_FACT_STORE);
+        this.last = context.getStateStore(Topics.KPI_LAST_STORE);
+        this.unplannedStore = context.getStateStore(Topics.UNPLANNED_LAST_STORE);
+        long t0 = System.nanoTime();
+        int[] n = new int[2];
+        try (KeyValueIterator<String, FlowFact> it = flowStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, FlowFact> kv = it.next();
+                String[] k = kv.key.split("/", 3);
+                Stream s = Stream.fromType(k[1]);
+                year(Integer.parseInt(k[0])).flows(s).put(k[2], Facts.FlowCell.fromAvro(kv.value));
+                n[0]++;
+            }
+        }
+        try (KeyValueIterator<String, ReportFact> it = reportStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ReportFact> kv = it.next();
+                String[] k = kv.key.split("/", 3);
+                year(Integer.parseInt(k[0])).reports(Stream.fromType(k[1])).put(k[2], Facts.ReportCell.fromAvro(kv.value));
+                n[1]++;
+            }
+        }
+        try (KeyValueIterator<String, KpiSnapshot> it = last.all()) {
+            it.forEachRemaining(kv -> published.put(kv.key, kv.value));
+        }
+        try (KeyValueIterator<String, UnplannedSubject> it = unplannedStore.all()) {
+            it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
+        }
+        if (n[0] + n[1] > 0) {
+            LOG.info("KPI stage: {} flow cells and {} report subjects read back in {} ms", n[0], n[1],
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        this.staleReports = Counter.builder("planpulse.reports.superseded")
+                .description("Reports older than the report in force for their month (changed nothing)")
+                .register(registry);
+        this.evaluations = Counter.builder("planpulse.kpi.evaluations")
+                .description("Evaluation rounds of the KPI stage").register(registry);
+        this.fullRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
+                .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
+                        + "version, the clock tick) or only the years whose facts changed")
+                .tag("scope", "all").register(registry);
+        this.partialRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
+                .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
+                        + "version, the clock tick) or only the years whose facts changed")
+                .tag("scope", "changed").register(registry);
+        CommitHook hook = context.getStateStore(Topics.KPI_COMMIT_HOOK);
+        hook.beforeCommit(this::persist);
+        context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
+    }
+
+    private Facts.YearFacts year(int y) {
+        return facts.computeIfAbsent(y, k -> new Facts.YearFacts());
+    }
+
+    @Override
+    public void process(Record<String, KpiInput> record) {
+        KpiInput in = record.value();
+        if (in == null) {
+            return;
+        }
+        Stream stream = Stream.fromType(in.getStream());
+        int y = in.getYear();
+        String key = y + "/" + stream.type() + "/" + in.getSubject();
+        if (in.getReport()) {
+            Facts.ReportCell cell = year(y).reports(stream).computeIfAbsent(in.getSubject(), k -> new Facts.ReportCell());
+            if (!cell.apply(in.getMonth(), new BigDecimal(in.getAmounts().get(0)), in.getReportedAt(), in.getReportId(),
+                    in.getLastEventAt())) {
+                staleReports.increment();
+                return;
+            }
+            dirtyReports.put(key, cell);
+            dirtySubjects.add(key);
+        } else {
+            Facts.FlowCell cell = year(y).flows(stream).get(in.getSubject());
+            if (cell == null) {
+                String[] dims = in.getSubject().split(String.valueOf(Facts.SEP), -1);
+                cell = new Facts.FlowCell(dims, stream.measures().size());
+                year(y).flows(stream).put(in.getSubject(), cell);
+            }
+            int m = in.getMonth() - 1;
+            BigDecimal[] amounts = new BigDecimal[cell.amounts.length];
+            for (int k = 0; k < amounts.length; k++) {
+                amounts[k] = new BigDecimal(in.getAmounts().get(k));
+                cell.amounts[k][m] = cell.amounts[k][m].add(amounts[k]);
+            }
+            cell.counts[m] += in.getCount();
+            cell.lastEventAt = Math.max(cell.lastEventAt, in.getLastEventAt());
+            dirtyFlows.put(key, cell);
+            for (Facts.Query q : queries.getOrDefault(y, Map.of()).getOrDefault(stream, List.of())) {
+                if (q.matches(cell.dims)) {
+                    q.add(in.getMonth(), in.getCount(), amounts, in.getLastEventAt());
+                }
+            }
+        }
+        dirty.add(y);
+        dirty.add(y + 1); // its facts are the profile of the year after (CONTRACT section 5b)
+    }
+
+    /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
+    private void persist() {
+        dirtyFlows.forEach((k, c) -> flowStore.put(k, c.toAvro()));
+        dirtyFlows.clear();
+        dirtyReports.forEach((k, c) -> reportStore.put(k, c.toAvro()));
+        dirtyReports.clear();
+    }
+
+    private void evaluate() {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        Instant now = clock.instant();
+        Map<Integer, PlanCatalog.YearPlan> plans = catalog.years(); // one snapshot for the whole round
+        long version = catalog.version();
+        boolean planChanged = version != queriesBuiltFor;
+        boolean tickDue = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
+        if (!planChanged && !tickDue && !evaluateAll
+                && (context.currentSystemTimeMs() - lastRoundEnd) * 1_000_000 < 4 * lastRoundCpu) {
+            // A round of a big plan costs CPU (about 25 us a target): facts that keep arriving re-evaluate it at
+            // most every fourth of the time, so the KPI stage keeps to about a quarter of a core. Small plans
+            // (a round well under the interval) are not held back.
+            return;
+        }
+        if (planChanged) {
+            buildQueries(plans);
+            queriesBuiltFor = version;
+        }
+        boolean all = planChanged || tickDue || evaluateAll;
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            if (all || dirty.contains(p.year())) {
+                evaluate(p, now);
+            }
+        }
+        if (planChanged || evaluateAll) {
+            removeTargetsNotIn(plans, now);
+        }
+        if (planChanged || evaluateAll) {
+            updateUnplanned(facts.keySet(), plans, now);
+        } else {
+            updateUnplanned(dirtySubjects, plans, now);
+        }
+        if (all) {
+            lastFullEvaluation = now.toEpochMilli();
+            evaluateAll = false;
+        }
+        boolean worked = all || !dirty.isEmpty() || !dirtySubjects.isEmpty();
+        dirty.clear();
+        dirtySubjects.clear();
+        evaluations.increment();
+        if (worked) {
+            long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+            (all ? fullRounds : partialRounds).record(Duration.ofNanos(cpu));
+            lastRoundCpu = cpu;
+        }
+        lastRoundEnd = context.currentSystemTimeMs();
+    }
+
+    /** Every flow target of every plan in force as a query over its year's facts, and over the year before. */
+    private void buildQueries(Map<Integer, PlanCatalog.YearPlan> plans) {
+        long t0 = System.nanoTime();
+        current.clear();
+        previous.clear();
+        queries.clear();
+        int n = 0;
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            for (List<Target> targets : p.flowTargets().values()) {
+                for (Target t : targets) {
+                    current.put(t.key(), query(t, p.year()));
+                    previous.put(t.key(), query(t, p.year() - 1));
+                    n++;
+                }
+            }
+        }
+        LOG.debug("KPI stage: {} flow targets derived from their facts in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private Facts.Query query(Target t, int factYear) {
+        Facts.Query q = new Facts.Query(t, factYear);
+        Facts.YearFacts f = facts.get(factYear);
+        if (f != null) {
+            q.recompute(f.flows(q.stream).values());
+        }
+        queries.computeIfAbsent(factYear, k -> new EnumMap<>(Stream.class))
+                .computeIfAbsent(q.stream, k -> new ArrayList<>()).add(q);
+        return q;
+    }
+
+    /** What a target's definition selects of one year's facts; null when it selects nothing. */
+    private TargetData data(Target t, Map<String, Facts.Query> queries, int factYear) {
+        Source s = t.source();
+        if (s == Source.CHILDREN) {
+            return null;
+        }
+        if (s.stream().isFlow()) {
+            Facts.Query q = queries.get(t.key());
+            return q == null ? null : q.toData();
+        }
+        Facts.YearFacts f = facts.get(factYear);
+        Facts.ReportCell c = f == null ? null : f.reports(s.stream()).get(t.id());
+        return c == null ? null : c.toData();
+    }
+
+    private void evaluate(PlanCatalog.YearPlan p, Instant now) {
+        Map<String, TargetData> data = new HashMap<>();
+        Map<String, TargetData> lastYear = new HashMap<>();
+        for (Target t : p.targets()) {
+            TargetData d = data(t, current, p.year());
+            if (d != null) {
+                data.put(t.id(), d);
+            }
+            TargetData l = data(t, previous, p.year() - 1);
+            if (l != null) {
+                lastYear.put(t.id(), l);
+            }
+        }
+        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now);
+        String version = p.version().version();
+        int size = p.targets().size();
+        for (Kpi k : kpis.values()) {
+            String key = k.plan().key();
+            KpiSnapshot next = Snapshots.toAvro(k, now, version, size);
+            KpiSnapshot prev = published.get(key);
+            if (Snapshots.sameFigures(next, prev)) {
+                continue;
+            }
+            published.put(key, next);
+            last.put(key, next);
+            context.forward(new Record<>(key, new Routed(Topics.KPI, next), now.toEpochMilli()));
+            if (prev == null || !prev.getStatus().equals(next.getStatus())) {
+                StatusChange change = StatusChange.newBuilder().setYear(next.getYear()).setId(next.getId())
+                        .setFrom(prev == null ? null : prev.getStatus()).setTo(next.getStatus()).setAt(now)
+                        .setGap(next.getGap()).setCompletion(next.getCompletion()).setExpected(next.getExpected())
+                        .setOverdue(next.getOverdue()).build();
+                context.forward(new Record<>(key, new Routed(Topics.STATUS_CHANGES, change), now.toEpochMilli()));
+            }
+        }
+    }
+
+    /** A target no longer in the plan leaves the KPI table (tombstone), and so the boards. */
+    private void removeTargetsNotIn(Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        List<String> gone = new ArrayList<>();
+        for (String key : published.keySet()) {
+            int slash = key.indexOf('/');
+            PlanCatalog.YearPlan p = plans.get(Integer.parseInt(key.substring(0, slash)));
+            if (p == null || !p.byId().containsKey(key.substring(slash + 1))) {
+                gone.add(key);
+            }
+        }
+        for (String key : gone) {
+            published.remove(key);
+            last.delete(key);
+            context.forward(new Record<>(key, new Routed(Topics.KPI, null), now.toEpochMilli()));
+        }
+    }
+
+    /** Publishes the changed report subjects that no target of their year's plan names (or no plan at all). */
+    private void updateUnplanned(Set<String> subjects, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        for (String key : subjects) {
+            String[] k = key.split("/", 3);
+            int y = Integer.parseInt(k[0]);
+            Stream s = Stream.fromType(k[1]);
+            Facts.ReportCell cell = facts.get(y).reports(s).get(k[2]);
+            PlanCatalog.YearPlan p = plans.get(y);
+            Target t = p == null ? null : p.byId().get(k[2]);
+            if (t != null && t.source() == (s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT)) {
+                continue; // planned (a subject never leaves the unplanned list but by a new plan version)
+            }
+            UnplannedSubject v = unplannedOf(y, s, k[2], cell);
+            if (!v.equals(unplanned.get(key))) {
+                unplanned.put(key, v);
+                unplannedStore.put(key, v);
+                context.forward(new Record<>(key, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+            }
+        }
+    }
+
+    private static UnplannedSubject unplannedOf(int y, Stream s, String subject, Facts.ReportCell cell) {
+        int m = cell.lastMonth();
+        return UnplannedSubject.newBuilder().setYear(y).setStream(s.type()).setSubject(subject)
+                .setReports(cell.reports).setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build();
+    }
+
+    /**
+     * Publishes, for the given years, the report subjects that no target of the year's plan names (every subject,
+     * when the year has no plan), and removes the ones a plan now names.
+     */
+    private void updateUnplanned(Collection<Integer> years, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        for (int y : new TreeSet<>(years)) {
+            Facts.YearFacts f = facts.get(y);
+            PlanCatalog.YearPlan p = plans.get(y);
+            Map<String, UnplannedSubject> want = new HashMap<>();
+            if (f != null) {
+                for (Stream s : REPORT_STREAMS) {
+                    Source source = s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT;
+                    for (Map.Entry<String, Facts.ReportCell> e : f.reports(s).entrySet()) {
+                        Target t = p == null ? null : p.byId().get(e.getKey());
+                        if (t != null && t.source() == source) {
+                            continue;
+                        }
+                        want.put(y + "/" + s.type() + "/" + e.getKey(), unplannedOf(y, s, e.getKey(), e.getValue()));
+                    }
+                }
+            }
+            String prefix = y + "/";
+            List<String> gone = new ArrayList<>();
+            for (String k : unplanned.keySet()) {
+                if (k.startsWith(prefix) && !want.containsKey(k)) {
+                    gone.add(k);
+                }
+            }
+            for (String k : gone) {
+                unplanned.remove(k);
+                unplannedStore.delete(k);
+                context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, null), now.toEpochMilli()));
+            }
+            want.forEach((k, v) -> {
+                if (!v.equals(unplanned.get(k))) {
+                    unplanned.put(k, v);
+                    unplannedStore.put(k, v);
+                    context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+                }
+            });
+        }
+    }
+}

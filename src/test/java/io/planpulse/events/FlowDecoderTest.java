@@ -1,0 +1,156 @@
+package io.planpulse.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.planpulse.avro.HubThroughput;
+import io.planpulse.avro.TradeDeclaration;
+import io.planpulse.avro.TruckDeparture;
+import io.planpulse.pipeline.Topics;
+import io.planpulse.pipeline.TopologyFixture;
+import io.planpulse.plan.Stream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path for flow events gives, for any bytes, exactly what Avro's decoder gives: the same event, or the same
+ * rejection with the same message. Checked on random well-formed records with awkward values, on every truncation of
+ * them, on corrupted and trailing bytes, and on records of the older released versions (which it leaves to Avro).
+ */
+class FlowDecoderTest {
+    private static final List<Stream> FLOWS = List.of(Stream.TRUCK_DEPARTURE, Stream.TRADE_DECLARATION,
+            Stream.HUB_THROUGHPUT);
+    private final Random rnd = new Random(20251125);
+
+    @Test
+    void shouldReadTheCurrentVersionOfEveryFlowSchema() throws Exception {
+        for (Stream s : FLOWS) {
+            assertThat(FlowDecoder.enabled(s)).as("a field of %s changed: mirror it in FlowDecoder", s).isTrue();
+        }
+        String at = "2025-03-01T10:00:00+08:00";
+        InputEvent truck = FlowDecoder.decode(Stream.TRUCK_DEPARTURE,
+                Topics.TRUCK_DEPARTURE.encode(TopologyFixture.truck("t1", at, "VN", 1234.56)));
+        assertThat(truck.id()).isEqualTo("t1");
+        assertThat(truck.time()).isEqualTo(Instant.parse("2025-03-01T02:00:00Z"));
+        assertThat(truck.fields().get("destination_country")).isEqualTo("VN");
+        assertThat(truck.measures().get("cargo_value_cny")).isEqualByComparingTo("1234.56");
+        assertThat(FlowDecoder.decode(Stream.TRADE_DECLARATION,
+                Topics.TRADE_DECLARATION.encode(TopologyFixture.trade("x1", at, 10.5))).measures().get("value_cny"))
+                .isEqualByComparingTo("10.5");
+        assertThat(FlowDecoder.decode(Stream.HUB_THROUGHPUT,
+                Topics.HUB_THROUGHPUT.encode(TopologyFixture.hub("h1", at, 7.25))).measures().get("tonnes"))
+                .isEqualByComparingTo("7.25");
+        assertThat(FlowDecoder.enabled(Stream.PROJECT_PROGRESS)).isFalse();
+    }
+
+    @Test
+    void shouldTurnItselfOffWhenTheSchemaHasOtherFields() {
+        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
+                List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG"))).isTrue();
+        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
+                List.of("record_id:STRING", "tonnes:DOUBLE", "terminal:STRING", "measured_at:LONG"))).isFalse();
+        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
+                List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE"))).isFalse();
+    }
+
+    @Test
+    void shouldDecodeExactlyAsAvroDoesWhateverTheBytes() throws Exception {
+        int fast = 0;
+        for (int i = 0; i < 3_000; i++) {
+            Stream s = FLOWS.get(i % FLOWS.size());
+            byte[] good = record(s);
+            List<byte[]> variants = new ArrayList<>();
+            variants.add(good);
+            variants.add(Arrays.copyOf(good, good.length + 1 + rnd.nextInt(8))); // trailing bytes, ignored by Avro
+            variants.add(Arrays.copyOf(good, rnd.nextInt(good.length))); // truncated anywhere, header included
+            byte[] flipped = good.clone();
+            flipped[10 + rnd.nextInt(good.length - 10)] = (byte) rnd.nextInt(256);
+            variants.add(flipped);
+            for (byte[] v : variants) {
+                if (v.length == 0 || v[0] == '{') {
+                    continue;
+                }
+                assertSameAsAvro(s, v);
+                if (tookFastPath(s, v)) {
+                    fast++;
+                }
+            }
+        }
+        assertThat(fast).as("records the fast path took").isGreaterThan(6_000);
+    }
+
+    @Test
+    void shouldLeaveRecordsOfAnotherVersionToAvro() throws Exception {
+        byte[] good = record(Stream.HUB_THROUGHPUT);
+        byte[] otherFingerprint = good.clone();
+        otherFingerprint[5] ^= 1;
+        assertThat(FlowDecoder.decode(Stream.HUB_THROUGHPUT, otherFingerprint)).isNull();
+        assertSameAsAvro(Stream.HUB_THROUGHPUT, otherFingerprint);
+        assertThat(FlowDecoder.decode(Stream.TRADE_DECLARATION, good)).as("a hub record on the trade topic").isNull();
+        assertSameAsAvro(Stream.TRADE_DECLARATION, good);
+    }
+
+    private static boolean tookFastPath(Stream s, byte[] v) {
+        try {
+            return FlowDecoder.decode(s, v) != null;
+        } catch (Rejection r) {
+            return true;
+        }
+    }
+
+    private void assertSameAsAvro(Stream s, byte[] v) {
+        Object expected = outcome(() -> EventDecoder.decodeWithAvro(s, v));
+        Object actual = outcome(() -> EventDecoder.decode(s, v));
+        assertThat(actual).as("%s %s", s, Arrays.toString(v)).isEqualTo(expected);
+    }
+
+    private interface Decode {
+        InputEvent run() throws Rejection;
+    }
+
+    /** What a decode came to, comparable: the event's parts, or the rejection's reason and message. */
+    private static Object outcome(Decode d) {
+        try {
+            InputEvent e = d.run();
+            List<Object> parts = new ArrayList<>(List.of(e.stream(), e.id(), e.time(), e.fields()));
+            for (String m : List.of("cargo_value_cny", "cargo_weight_t", "value_cny", "tonnes", "count")) {
+                parts.add(String.valueOf(e.measures().get(m)));
+            }
+            return parts;
+        } catch (Rejection r) {
+            return List.of("rejected", r.reason(), String.valueOf(r.getMessage()));
+        } catch (RuntimeException x) {
+            return List.of("thrown", x.getClass().getName());
+        }
+    }
+
+    private byte[] record(Stream s) {
+        Instant at = Instant.ofEpochMilli(pick(rnd.nextLong(), 0L, -1L, 1_735_660_800_000L + rnd.nextInt(1 << 30),
+                Long.MAX_VALUE, Long.MIN_VALUE));
+        return switch (s) {
+            case TRUCK_DEPARTURE -> Topics.TRUCK_DEPARTURE.encode(new TruckDeparture(text(), text(), pick("VN", "la",
+                    "V", "VNM", "Ü1", ""), text(), at, amount(), amount()));
+            case TRADE_DECLARATION -> Topics.TRADE_DECLARATION.encode(new TradeDeclaration(text(), pick("import",
+                    "export", "Import", "", " "), text(), pick("VN", "TH", "T", ""), amount(), at));
+            default -> Topics.HUB_THROUGHPUT.encode(new HubThroughput(text(), text(), amount(), at));
+        };
+    }
+
+    @SafeVarargs
+    private <T> T pick(T... options) {
+        return options[rnd.nextInt(options.length)];
+    }
+
+    private String text() {
+        return pick("td-" + rnd.nextInt(1_000_000), "", " ", "路线-" + rnd.nextInt(99), "x".repeat(256),
+                "x".repeat(257), "\uD83D\uDE9A" + rnd.nextInt(), "a\u0000b");
+    }
+
+    private double amount() {
+        return pick(Math.round(rnd.nextDouble() * 1e8) / 100.0, rnd.nextDouble() * 1e12, 0.0, -0.0, -1.5, Double.NaN,
+                Double.POSITIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE, 0.1);
+    }
+}

@@ -1,0 +1,106 @@
+package io.planpulse.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The journal over a real (in-memory) key-value store; a fresh Journal on the same store stands for a restart. */
+class JournalTest {
+    private static final long DAY = 86_400_000L;
+    private KeyValueStore<Bytes, byte[]> store;
+
+    @BeforeEach
+    void store() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("journal"), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+    }
+
+    private static byte[] id(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Journal reopened() {
+        Journal j = new Journal(store);
+        j.open();
+        return j;
+    }
+
+    private static void event(Journal j, String id, long ts, String amount) {
+        if (j.accept(id(id), ts)) {
+            j.add(2025, "cq-hanoi\u001fVN\u001fyouyiguan", 3, new BigDecimal[] {new BigDecimal(amount), BigDecimal.ONE}, ts);
+            j.accepted();
+        }
+    }
+
+    @Test
+    void shouldForgetWhatWasNeverPersistedAndKeepWhatWas() {
+        Journal j = reopened();
+        event(j, "a", 1_000, "1.5");
+        j.persist();
+        event(j, "b", 2_000, "2.25");
+        // a restart now (no commit since "b") keeps "a" and its sum, and not "b": the input offsets roll back too
+        Journal r = reopened();
+        assertThat(r.size()).isEqualTo(1);
+        assertThat(r.accept(id("a"), 3_000)).isFalse();
+        assertThat(r.accept(id("b"), 3_000)).isTrue();
+        List<Journal.Sum> sums = r.drain();
+        assertThat(sums).hasSize(1);
+        assertThat(sums.get(0).amounts[0]).isEqualByComparingTo("1.5");
+        assertThat(sums.get(0).count).isEqualTo(1);
+    }
+
+    @Test
+    void shouldHandEachSumOverOnceAcrossFullBatchesDrainsAndRestarts() {
+        Journal j = reopened();
+        int n = Journal.BATCH_IDS * 3 + 7; // three full batches written on the way, and an open one
+        for (int i = 0; i < n; i++) {
+            event(j, "td-" + i, 1_000 + i, "0.1");
+        }
+        event(j, "td-5", 9_999, "100"); // a duplicate changes nothing
+        List<Journal.Sum> first = j.drain();
+        assertThat(first).hasSize(1);
+        assertThat(first.get(0).amounts[0]).isEqualByComparingTo(new BigDecimal("0.1").multiply(BigDecimal.valueOf(n)));
+        assertThat(first.get(0).count).isEqualTo(n);
+        assertThat(first.get(0).lastEventAt).isEqualTo(1_000 + n - 1);
+        assertThat(j.drain()).isEmpty();
+
+        event(j, "td-new", 50_000, "7");
+        j.persist();
+        Journal r = reopened();
+        assertThat(r.size()).isEqualTo(n + 1);
+        List<Journal.Sum> after = r.drain();
+        assertThat(after).hasSize(1);
+        assertThat(after.get(0).amounts[0]).isEqualByComparingTo("7");
+        assertThat(reopened().drain()).isEmpty();
+    }
+
+    @Test
+    void shouldForgetIdsOnlyPastTheRetentionAndOnlyOnceTheirSumsWereForwarded() {
+        Journal j = reopened();
+        for (int i = 0; i < Journal.BATCH_IDS; i++) {
+            event(j, "old-" + i, 10 * DAY + i, "1"); // one full batch, days 10
+        }
+        event(j, "new-1", 500 * DAY, "1");
+        assertThat(j.purge(420 * DAY)).as("sums not forwarded yet: nothing may go").isZero();
+        assertThat(j.drain().get(0).count).isEqualTo(Journal.BATCH_IDS + 1);
+        assertThat(j.purge(420 * DAY)).isEqualTo(Journal.BATCH_IDS);
+        assertThat(j.size()).isEqualTo(1);
+        assertThat(j.accept(id("old-3"), 501 * DAY)).as("forgotten").isTrue();
+        assertThat(j.accept(id("new-1"), 501 * DAY)).isFalse();
+        j.persist();
+        Journal r = reopened();
+        assertThat(r.size()).isEqualTo(2);
+        assertThat(r.accept(id("old-4"), 502 * DAY)).isTrue();
+    }
+}
