@@ -6,7 +6,7 @@ import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.kpi.TargetData;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Source;
 import io.planpulse.plan.Stream;
 import io.planpulse.plan.Target;

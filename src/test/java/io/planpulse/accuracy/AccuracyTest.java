@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.TargetData;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Source;

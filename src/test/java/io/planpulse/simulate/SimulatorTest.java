@@ -10,7 +10,7 @@ import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.Outlook;
 import io.planpulse.kpi.Status;
-import io.planpulse.pipeline.JsonEvents;
+import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Source;
