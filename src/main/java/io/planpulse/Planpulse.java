@@ -564,9 +564,15 @@ public final class Planpulse {
             long[] n = {0};
             Shutdown shutdown = new Shutdown();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.clients())) {
-                if (!noHistory && !noLastYear) {
-                    Instant lastYearFeed = Collections.min(List.of(clock.instant(),
-                            Demo.lastYearCloses(loaded, loaded.get(0)).minusMillis(1)));
+                Instant lastYearClosed = Demo.lastYearCloses(loaded, loaded.get(0));
+                boolean lastYearOpen = clock.instant().isBefore(lastYearClosed);
+                if (!noHistory && !noLastYear && !lastYearOpen) {
+                    // a pipeline on the same clock would reject all of it as late
+                    System.err.printf("simulate: last year closed on %s by this clock: not sent (demo sends it while "
+                            + "it is open)%n", lastYearClosed);
+                }
+                if (!noHistory && !noLastYear && lastYearOpen) {
+                    Instant lastYearFeed = Collections.min(List.of(clock.instant(), lastYearClosed.minusMillis(1)));
                     sim.lastYear(lastYearFeed, e -> {
                         send(producer, e);
                         progress.tick(++n[0]);
