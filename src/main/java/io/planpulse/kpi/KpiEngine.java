@@ -315,21 +315,11 @@ public final class KpiEngine {
      * before the first report) over the value of the latest period reported. The scale cancels out.
      */
     static BigDecimal[] lastYearShares(Target t, TargetData lastYear) {
-        if (lastYear == null || t.source() == Source.CHILDREN) {
+        BigDecimal[] upTo = lastYearCumulative(t, lastYear);
+        if (upTo == null) {
             return null;
         }
-        BigDecimal[] upTo = new BigDecimal[12];
-        BigDecimal running = BigDecimal.ZERO;
-        for (int m = 0; m < 12; m++) {
-            if (lastYear.reported()[m]) {
-                running = t.source() == Source.INDICATOR_REPORT ? lastYear.months()[m] : running.add(lastYear.months()[m]);
-            }
-            upTo[m] = running;
-        }
-        BigDecimal total = running;
-        if (total.signum() <= 0) {
-            return null;
-        }
+        BigDecimal total = upTo[11];
         BigDecimal[] shares = new BigDecimal[12];
         for (int m = 0; m < 12; m++) {
             shares[m] = upTo[m].divide(total, MC);
