@@ -10,6 +10,7 @@ import io.planpulse.plan.Stream;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.avro.AvroRuntimeException;
@@ -162,6 +163,21 @@ public final class EventDecoder {
     private static final String[] TRUCK_FIELDS = {"route_id", "destination_country", "exit_port"};
     private static final String[] TRADE_FIELDS = {"direction", "channel", "partner_country"};
     private static final String[] HUB_FIELDS = {"terminal"};
+
+    static {
+        // InputEvent.dimensionValues() and Measures.values() hand out these arrays in the streams' orders
+        order(Stream.TRUCK_DEPARTURE, TRUCK_FIELDS, TRUCK_MEASURES);
+        order(Stream.TRADE_DECLARATION, TRADE_FIELDS, TRADE_MEASURES);
+        order(Stream.HUB_THROUGHPUT, HUB_FIELDS, HUB_MEASURES);
+    }
+
+    private static void order(Stream stream, String[] fields, String[] measures) {
+        if (!stream.dimensions().equals(List.of(fields)) || !stream.measures().equals(List.of(measures))) {
+            throw new IllegalStateException(stream.type() + ": the decoder's fields " + List.of(fields) + " and "
+                    + List.of(measures) + " are not the stream's dimensions " + stream.dimensions() + " and measures "
+                    + stream.measures() + " in their order");
+        }
+    }
 
     private static InputEvent truck(TruckDeparture e) throws Rejection {
         return truck(e.getDepartureId(), e.getRouteId(), e.getDestinationCountry(), e.getExitPort(), e.getDepartedAt(),

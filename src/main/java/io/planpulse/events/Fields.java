@@ -23,6 +23,11 @@ final class Fields extends AbstractMap<String, String> {
         this.values = values;
     }
 
+    /** The values in the order of the names; the event's own array, not a copy. */
+    String[] valueArray() {
+        return values;
+    }
+
     @Override
     public String get(Object key) {
         for (int i = 0; i < names.length; i++) {

@@ -17,4 +17,14 @@ import java.util.Map;
  */
 public record InputEvent(Stream stream, String id, Instant time, YearMonth period, String subject,
                          Measures measures, Map<String, String> fields, Instant reportedAt) {
+    /**
+     * A flow event's dimension values in the order of {@link Stream#dimensions()} (the decoder builds its fields in
+     * that order, which {@code EventDecoder} checks when it loads); the event's own array, not a copy: read it, never
+     * write it. Empty for reports.
+     */
+    public String[] dimensionValues() {
+        return fields instanceof Fields f ? f.valueArray() : NO_VALUES;
+    }
+
+    private static final String[] NO_VALUES = {};
 }

@@ -36,6 +36,14 @@ public final class Measures {
         return null;
     }
 
+    /**
+     * The amounts as doubles, in the order of the stream's measures ({@code Stream.measures()}); the decoder's own
+     * array, not a copy: read it, never write it. Their exact decimals are {@link Decimals#exact}.
+     */
+    public double[] values() {
+        return values;
+    }
+
     /** The first field's exact amount (reports carry one). */
     public BigDecimal first() {
         return exact(0);
@@ -44,7 +52,7 @@ public final class Measures {
     private BigDecimal exact(int i) {
         BigDecimal d = exact[i];
         if (d == null) {
-            d = new BigDecimal(Double.toString(values[i]));
+            d = Decimals.exact(values[i]);
             exact[i] = d;
         }
         return d;

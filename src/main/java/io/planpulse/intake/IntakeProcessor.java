@@ -12,7 +12,6 @@ import io.planpulse.pipeline.Routed;
 import io.planpulse.pipeline.Topics;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.Stream;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -94,19 +93,18 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         InputEvent e;
         int year;
         int month;
-        String cell = null;
         try {
             e = EventDecoder.decode(stream, record.value(), record.headers());
             if (e.period() != null) {
                 year = e.period().getYear();
                 month = e.period().getMonthValue();
-                years.check(year, years.startOf(year, month), "period " + e.period());
+                years.check(year, years.startOf(year, month), e);
             } else {
                 long t = e.time().toEpochMilli();
                 year = years.yearOf(t);
                 month = years.monthOf(year, t);
-                years.check(year, t, "time " + e.time());
-                cell = cell(e);
+                years.check(year, t, e);
+                checkDimensions(e);
             }
         } catch (Rejection r) {
             reject(record, r);
@@ -117,7 +115,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
             return;
         }
         if (stream.isFlow()) {
-            journal.add(year, cell, month, amounts(e), record.timestamp());
+            journal.add(year, month, e.dimensionValues(), e.measures().values(), record.timestamp());
             journal.accepted();
         } else {
             journal.accepted();
@@ -131,40 +129,25 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         }
     }
 
-    /** The event's fact cell: its dimension values in {@link Stream#dimensions()} order, joined by U+001F. */
-    private String cell(InputEvent e) throws Rejection {
-        List<String> dims = stream.dimensions();
-        StringBuilder b = new StringBuilder(48);
-        for (int i = 0; i < dims.size(); i++) {
-            if (i > 0) {
-                b.append(Facts.SEP);
+    /** A dimension value may not hold U+001F, which joins the values of a fact cell for the KPI stage. */
+    private void checkDimensions(InputEvent e) throws Rejection {
+        String[] values = e.dimensionValues();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].indexOf(Facts.SEP) >= 0) {
+                throw new Rejection(Rejection.INVALID_VALUE,
+                        stream.dimensions().get(i) + " contains the control character U+001F");
             }
-            String v = e.fields().get(dims.get(i));
-            if (v.indexOf(Facts.SEP) >= 0) {
-                throw new Rejection(Rejection.INVALID_VALUE, dims.get(i) + " contains the control character U+001F");
-            }
-            b.append(v);
         }
-        return b.toString();
-    }
-
-    private BigDecimal[] amounts(InputEvent e) {
-        List<String> measures = stream.measures();
-        BigDecimal[] out = new BigDecimal[measures.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = e.measures().get(measures.get(i));
-        }
-        return out;
     }
 
     private void flush() {
         for (Journal.Sum sum : journal.drain()) {
             List<String> amounts = new ArrayList<>(sum.amounts.length);
-            for (BigDecimal a : sum.amounts) {
-                amounts.add(a.toPlainString());
+            for (int i = 0; i < sum.amounts.length; i++) {
+                amounts.add(sum.amount(i).toPlainString());
             }
             KpiInput in = KpiInput.newBuilder().setYear(sum.year).setMonth(sum.month).setStream(stream.type())
-                    .setSubject(sum.cell).setReport(false).setCount(sum.count).setAmounts(amounts).setReportedAt(0)
+                    .setSubject(sum.cell()).setReport(false).setCount(sum.count).setAmounts(amounts).setReportedAt(0)
                     .setLastEventAt(sum.lastEventAt).build();
             context.forward(new Record<>(sum.key(), new Routed(Topics.KPI_INPUT_REPARTITION, in), sum.lastEventAt));
         }

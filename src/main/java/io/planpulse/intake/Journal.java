@@ -3,11 +3,10 @@ package io.planpulse.intake;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import io.planpulse.facts.Facts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -38,36 +37,137 @@ final class Journal {
 
     /**
      * What accepted flow events add to one fact cell-month: (year, month, cell), where the cell is the combination
-     * of the stream's dimension values (joined by U+001F), with one exact sum per measure of the stream and a count.
+     * of the stream's dimension values, with one exact sum per measure of the stream and a count.
      */
     static final class Sum {
         final int year;
-        final String cell;
         final int month;
-        final BigDecimal[] amounts;
+        /** The dimension values, in the stream's order. */
+        final String[] dims;
+        final int hash;
+        final ExactSum[] amounts;
         long count;
         long lastEventAt = Long.MIN_VALUE;
-        /** Another (year, month) of the same cell in the same batch (rare: events of a month's edge). */
+        /** The next sum of the same bucket of a {@link SumTable}. */
         Sum next;
+        private String cell;
 
-        Sum(int year, String cell, int month, int measures) {
+        Sum(int year, int month, String[] dims, int hash, int measures) {
             this.year = year;
-            this.cell = cell;
             this.month = month;
-            this.amounts = new BigDecimal[measures];
-            java.util.Arrays.fill(amounts, BigDecimal.ZERO);
+            this.dims = dims;
+            this.hash = hash;
+            this.amounts = new ExactSum[measures];
+            for (int i = 0; i < measures; i++) {
+                amounts[i] = new ExactSum();
+            }
+        }
+
+        /** The dimension values joined by U+001F ({@code Facts.SEP}), the KPI stage's name of the cell. */
+        String cell() {
+            if (cell == null) {
+                cell = String.join(String.valueOf(Facts.SEP), dims);
+            }
+            return cell;
         }
 
         String key() {
-            return year + "/" + cell + "/" + month;
+            return year + "/" + cell() + "/" + month;
         }
 
-        void add(BigDecimal[] a, long n, long at) {
+        BigDecimal amount(int i) {
+            return amounts[i].value();
+        }
+
+        void add(double[] a, long at) {
             for (int i = 0; i < amounts.length; i++) {
-                amounts[i] = amounts[i].add(a[i]);
+                amounts[i].add(a[i]);
             }
-            count += n;
+            count++;
             lastEventAt = Math.max(lastEventAt, at);
+        }
+
+        void add(Sum other) {
+            for (int i = 0; i < amounts.length; i++) {
+                amounts[i].add(other.amounts[i]);
+            }
+            count += other.count;
+            lastEventAt = Math.max(lastEventAt, other.lastEventAt);
+        }
+
+        boolean is(int year, int month, String[] dims, int hash) {
+            if (this.hash != hash || this.year != year || this.month != month) {
+                return false;
+            }
+            for (int i = 0; i < dims.length; i++) {
+                if (!this.dims[i].equals(dims[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static int hash(int year, int month, String[] dims) {
+            int h = year * 31 + month;
+            for (String d : dims) {
+                h = h * 31 + d.hashCode();
+            }
+            return h ^ (h >>> 16);
+        }
+    }
+
+    /**
+     * Sums by (year, month, dimension values), found without building a key: a chained hash table over the
+     * values' own hashes, compared in place.
+     */
+    static final class SumTable {
+        private Sum[] buckets = new Sum[16];
+        private int size;
+
+        /** The sum of (year, month, dims), added empty if missing; a new sum keeps {@code dims} (do not change it). */
+        Sum get(int year, int month, String[] dims, int measures) {
+            int h = Sum.hash(year, month, dims);
+            int i = h & (buckets.length - 1);
+            for (Sum s = buckets[i]; s != null; s = s.next) {
+                if (s.is(year, month, dims, h)) {
+                    return s;
+                }
+            }
+            Sum s = new Sum(year, month, dims, h, measures);
+            s.next = buckets[i];
+            buckets[i] = s;
+            if (++size > buckets.length * 3 / 4) {
+                grow();
+            }
+            return s;
+        }
+
+        private void grow() {
+            Sum[] old = buckets;
+            buckets = new Sum[old.length * 2];
+            for (Sum head : old) {
+                for (Sum s = head; s != null; ) {
+                    Sum n = s.next;
+                    int i = s.hash & (buckets.length - 1);
+                    s.next = buckets[i];
+                    buckets[i] = s;
+                    s = n;
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        List<Sum> all() {
+            List<Sum> out = new ArrayList<>(size);
+            for (Sum head : buckets) {
+                for (Sum s = head; s != null; s = s.next) {
+                    out.add(s);
+                }
+            }
+            return out;
         }
     }
 
@@ -81,36 +181,10 @@ final class Journal {
         long maxTs = Long.MIN_VALUE;
         /** Holds ids not yet written to the store. */
         boolean dirty;
-        /** The sums by cell; a cell's other (year, month) pairs hang off {@link Sum#next}. */
-        final Map<String, Sum> sums = new java.util.HashMap<>();
-        int sumCount;
+        final SumTable sums = new SumTable();
 
         Batch(long seq) {
             this.seq = seq;
-        }
-
-        Sum sum(int year, String cell, int month, int measures) {
-            Sum head = sums.get(cell);
-            for (Sum s = head; s != null; s = s.next) {
-                if (s.year == year && s.month == month) {
-                    return s;
-                }
-            }
-            Sum s = new Sum(year, cell, month, measures);
-            s.next = head;
-            sums.put(cell, s);
-            sumCount++;
-            return s;
-        }
-
-        List<Sum> allSums() {
-            List<Sum> out = new ArrayList<>(sumCount);
-            for (Sum head : sums.values()) {
-                for (Sum s = head; s != null; s = s.next) {
-                    out.add(s);
-                }
-            }
-            return out;
         }
 
         void addId(byte[] id, long ts) {
@@ -133,16 +207,16 @@ final class Journal {
         }
 
         byte[] encode() {
-            List<Sum> all = allSums();
+            List<Sum> all = sums.all();
             List<byte[]> cells = new ArrayList<>(all.size());
             List<byte[][]> unscaled = new ArrayList<>(all.size());
             int size = 1 + 8 + 8 + 4 + 4 + idBytes + 4;
             for (Sum s : all) {
-                byte[] c = s.cell.getBytes(StandardCharsets.UTF_8);
+                byte[] c = s.cell().getBytes(StandardCharsets.UTF_8);
                 byte[][] u = new byte[s.amounts.length][];
                 size += 4 + 1 + 4 + c.length + 8 + 8 + 1;
                 for (int i = 0; i < u.length; i++) {
-                    u[i] = s.amounts[i].unscaledValue().toByteArray();
+                    u[i] = s.amounts[i].unscaledBytes();
                     size += 4 + 2 + u[i].length;
                 }
                 cells.add(c);
@@ -186,14 +260,15 @@ final class Journal {
                 long count = b.getLong();
                 long last = b.getLong();
                 int measures = b.get();
-                Sum s = out.sum(year, new String(c, StandardCharsets.UTF_8), month, measures);
+                String[] dims = new String(c, StandardCharsets.UTF_8).split(String.valueOf(Facts.SEP), -1);
+                Sum s = out.sums.get(year, month, dims, measures);
                 s.count = count;
                 s.lastEventAt = last;
                 for (int k = 0; k < measures; k++) {
                     int scale = b.getInt();
                     byte[] u = new byte[b.getShort()];
                     b.get(u);
-                    s.amounts[k] = new BigDecimal(new BigInteger(u), scale);
+                    s.amounts[k] = ExactSum.of(new BigDecimal(new BigInteger(u), scale));
                 }
             }
             return out;
@@ -283,9 +358,12 @@ final class Journal {
         }
     }
 
-    /** Adds a flow event's amounts (one per measure of its stream) to its cell-month in the open batch. */
-    void add(int year, String cell, int month, BigDecimal[] amounts, long at) {
-        open.sum(year, cell, month, amounts.length).add(amounts, 1, at);
+    /**
+     * Adds a flow event's amounts (one per measure of its stream, as the event's doubles) to its cell-month, the
+     * cell being its dimension values in the stream's order, in the open batch.
+     */
+    void add(int year, int month, String[] dims, double[] amounts, long at) {
+        open.sums.get(year, month, dims, amounts.length).add(amounts, at);
     }
 
     /** The sums of every unforwarded batch, merged by (year, cell, month); the marker moves past them. */
@@ -293,13 +371,12 @@ final class Journal {
         if (unforwarded.isEmpty() && open.sums.isEmpty()) {
             return List.of();
         }
-        Map<String, Sum> merged = new LinkedHashMap<>();
+        SumTable merged = new SumTable();
         List<Batch> all = new ArrayList<>(unforwarded);
         all.add(open);
         for (Batch b : all) {
-            for (Sum s : b.allSums()) {
-                merged.computeIfAbsent(s.key(), k -> new Sum(s.year, s.cell, s.month, s.amounts.length))
-                        .add(s.amounts, s.count, s.lastEventAt);
+            for (Sum s : b.sums.all()) {
+                merged.get(s.year, s.month, s.dims, s.amounts.length).add(s);
             }
         }
         unforwarded.clear();
@@ -309,7 +386,7 @@ final class Journal {
         }
         marker = open.seq;
         store.put(MARKER, ByteBuffer.allocate(8).putLong(marker).array());
-        return new ArrayList<>(merged.values());
+        return merged.all();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.planpulse.intake;
 
+import io.planpulse.events.InputEvent;
 import io.planpulse.events.Rejection;
 import io.planpulse.plan.PlanCatalog;
 import java.time.Clock;
@@ -21,6 +22,8 @@ final class Years {
     private final Map<Integer, long[]> starts = new HashMap<>();
     private final Map<Integer, Long> closes = new HashMap<>();
     private long catalogVersion = -1;
+    private int closeYear = Integer.MIN_VALUE;
+    private long closeAt;
     private int lastYear = Integer.MIN_VALUE;
     private long[] last;
     private long horizonAt = Long.MIN_VALUE;
@@ -67,13 +70,14 @@ final class Years {
     }
 
     /** Refuses a fact more than a year ahead of the clock ({@code out_of_range}) or of a closed year ({@code late}). */
-    void check(int year, long at, String what) throws Rejection {
+    void check(int year, long at, InputEvent e) throws Rejection {
         long now = clock.millis();
         if (horizonAt == Long.MIN_VALUE || now - horizonAt > 1000 || now < horizonAt) {
             horizon = Instant.ofEpochMilli(now).atZone(zone).plusYears(1).toInstant().toEpochMilli();
             horizonAt = now;
         }
         if (at > horizon) {
+            String what = e.period() != null ? "period " + e.period() : "time " + e.time();
             throw new Rejection(Rejection.OUT_OF_RANGE, what + " is more than a year ahead of the clock ("
                     + Instant.ofEpochMilli(now) + ")");
         }
@@ -86,6 +90,9 @@ final class Years {
 
     private long closesAt(int year) {
         long v = catalog.version();
+        if (v == catalogVersion && year == closeYear) {
+            return closeAt;
+        }
         if (v != catalogVersion) {
             closes.clear();
             catalogVersion = v;
@@ -95,6 +102,8 @@ final class Years {
             c = PlanCatalog.closesAt(year, catalog.deadlineDay(year), zone);
             closes.put(year, c);
         }
+        closeYear = year;
+        closeAt = c;
         return c;
     }
 }

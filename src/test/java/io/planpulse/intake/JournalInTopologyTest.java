@@ -27,7 +27,7 @@ class JournalInTopologyTest {
             assertThat(restarted.size()).isEqualTo(2);
             assertThat(restarted.accept("d2".getBytes(StandardCharsets.UTF_8), 0)).isFalse();
             assertThat(restarted.drain()).singleElement().satisfies(s -> {
-                assertThat(s.cell).isEqualTo("cq-hanoi\u001fVN\u001fyouyiguan");
+                assertThat(s.cell()).isEqualTo("cq-hanoi\u001fVN\u001fyouyiguan");
                 assertThat(s.count).isEqualTo(2);
             });
         }
