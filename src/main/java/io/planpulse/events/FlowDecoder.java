@@ -103,19 +103,19 @@ final class FlowDecoder {
         Reader r = new Reader(value);
         try {
             return switch (stream) {
-                case TRUCK_DEPARTURE -> EventDecoder.truck(r.string(), r.string(), r.string(), r.string(), r.time(),
-                        r.doubleValue(), r.doubleValue());
+                case TRUCK_DEPARTURE -> EventDecoder.truck(r.string(), r.dimension(), r.dimension(), r.dimension(),
+                        r.time(), r.doubleValue(), r.doubleValue());
                 case TRADE_DECLARATION -> {
                     String id = r.string();
-                    String direction = r.string();
-                    String channel = r.string();
-                    String partner = r.string();
+                    String direction = r.dimension();
+                    String channel = r.dimension();
+                    String partner = r.dimension();
                     double v = r.doubleValue();
                     yield EventDecoder.trade(id, direction, channel, partner, v, r.time());
                 }
                 default -> {
                     String id = r.string();
-                    String terminal = r.string();
+                    String terminal = r.dimension();
                     double tonnes = r.doubleValue();
                     yield EventDecoder.hub(id, terminal, tonnes, r.time());
                 }
@@ -171,6 +171,22 @@ final class FlowDecoder {
             return s;
         }
 
+        /**
+         * A dimension value (route, country, channel, terminal...): a string like {@link #string()}, taken from
+         * {@link Dimensions} when the same bytes were read before, so the few values of a dimension are one String
+         * each, with its hash computed once.
+         */
+        String dimension() throws Malformed {
+            int start = p;
+            long len = varLong();
+            if (p - start > 5 || len < 0 || len > b.length - p) {
+                throw Malformed.INSTANCE;
+            }
+            String s = Dimensions.get(b, p, (int) len);
+            p += (int) len;
+            return s;
+        }
+
         Instant time() throws Malformed {
             return Instant.ofEpochMilli(varLong());
         }
@@ -185,6 +201,42 @@ final class FlowDecoder {
             }
             p += 8;
             return Double.longBitsToDouble(bits);
+        }
+    }
+
+    /**
+     * The strings of recently read dimension values, by their UTF-8 bytes: a fixed, direct-mapped table shared by
+     * every thread. An entry is immutable and published by a plain reference write (its fields are final, so a
+     * thread sees it whole or not at all); a miss or a collision decodes the string and replaces the entry. Memory is
+     * bounded by the table, whatever the values.
+     */
+    static final class Dimensions {
+        private static final int SIZE = 4096;
+        private static final int MAX_LEN = 64;
+        private static final Entry[] TABLE = new Entry[SIZE];
+
+        private record Entry(byte[] bytes, String value) {
+        }
+
+        private Dimensions() {
+        }
+
+        static String get(byte[] b, int off, int len) {
+            if (len > MAX_LEN) {
+                return new String(b, off, len, StandardCharsets.UTF_8);
+            }
+            int h = len;
+            for (int i = off; i < off + len; i++) {
+                h = 31 * h + b[i];
+            }
+            int slot = (h ^ (h >>> 12)) & (SIZE - 1);
+            Entry e = TABLE[slot];
+            if (e != null && Arrays.equals(e.bytes, 0, e.bytes.length, b, off, off + len)) {
+                return e.value;
+            }
+            String s = new String(b, off, len, StandardCharsets.UTF_8);
+            TABLE[slot] = new Entry(Arrays.copyOfRange(b, off, off + len), s);
+            return s;
         }
     }
 }

@@ -100,7 +100,7 @@ final class Journal {
                 return false;
             }
             for (int i = 0; i < dims.length; i++) {
-                if (!this.dims[i].equals(dims[i])) {
+                if (this.dims[i] != dims[i] && !this.dims[i].equals(dims[i])) {
                     return false;
                 }
             }
@@ -376,7 +376,11 @@ final class Journal {
         all.add(open);
         for (Batch b : all) {
             for (Sum s : b.sums.all()) {
-                merged.get(s.year, s.month, s.dims, s.amounts.length).add(s);
+                Sum m = merged.get(s.year, s.month, s.dims, s.amounts.length);
+                if (m.cell == null) {
+                    m.cell = s.cell;
+                }
+                m.add(s);
             }
         }
         unforwarded.clear();
