@@ -1,5 +1,6 @@
 package io.planpulse.kpi;
 
+import io.planpulse.events.Decimals;
 import io.planpulse.plan.Comparator;
 import io.planpulse.plan.Kind;
 import io.planpulse.plan.Source;
@@ -126,7 +127,7 @@ public final class KpiEngine {
     }
 
     private static Rolled leaf(Target t, TargetData d, TargetData lastYear, Instant asOf) {
-        BigDecimal scale = new BigDecimal(Double.toString(t.scale()));
+        BigDecimal scale = Decimals.exact(t.scale());
         BigDecimal[] values = new BigDecimal[12];
         BigDecimal[] cumulative = new BigDecimal[12];
         BigDecimal running = BigDecimal.ZERO;
@@ -203,16 +204,17 @@ public final class KpiEngine {
         Double expected = expected(t, target, f);
         Double actual = r.actual() == null ? null : r.actual().doubleValue();
         Double completion = actual == null || target == null || target == 0 ? null : r.actual()
-                .divide(new BigDecimal(Double.toString(target)), MC).doubleValue();
+                .divide(Decimals.exact(target), MC).doubleValue();
         Double gap = completion == null || expected == null ? null : completion - expected;
         Status status = status(t, target, actual, completion, expected, gap, asOf);
         Double projected = dbl(r.projected());
         Double projectedCompletion = projected == null || target == null || target == 0 ? null : r.projected()
-                .divide(new BigDecimal(Double.toString(target)), MC).doubleValue();
+                .divide(Decimals.exact(target), MC).doubleValue();
         Outlook outlook = outlook(t, target, projected, projectedCompletion, asOf);
         List<MonthPoint> months = new ArrayList<>(12);
+        String[] labels = monthLabels(t.year());
         for (int m = 0; m < 12; m++) {
-            months.add(new MonthPoint(YearMonth.of(t.year(), m + 1).toString(), dbl(r.values()[m]), dbl(r.cumulative()[m])));
+            months.add(new MonthPoint(labels[m], dbl(r.values()[m]), dbl(r.cumulative()[m])));
         }
         return new Kpi(t, target, actual, completion, expected, gap, status, r.overdue(),
                 r.dataThrough() == null ? null : r.dataThrough().toString(), List.copyOf(months), List.copyOf(children),
@@ -265,7 +267,7 @@ public final class KpiEngine {
                 if (belowFloor(f)) {
                     return null;
                 }
-                BigDecimal b = new BigDecimal(Double.toString(t.baseline()));
+                BigDecimal b = Decimals.exact(t.baseline());
                 return b.add(actual.subtract(b).divide(f, MC), MC);
             }
             default -> {
@@ -331,7 +333,7 @@ public final class KpiEngine {
     static BigDecimal[] scheduleShares(Target t) {
         BigDecimal[] shares = new BigDecimal[12];
         for (int m = 0; m < 12; m++) {
-            shares[m] = new BigDecimal(Double.toString(t.schedule().get(m)));
+            shares[m] = Decimals.exact(t.schedule().get(m));
         }
         return shares;
     }
@@ -492,6 +494,20 @@ public final class KpiEngine {
 
     private static BigDecimal add(BigDecimal a, BigDecimal b) {
         return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, String[]> MONTH_LABELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** "2025-01" to "2025-12", made once per year rather than twelve times per target and round. */
+    private static String[] monthLabels(int year) {
+        return MONTH_LABELS.computeIfAbsent(year, y -> {
+            String[] out = new String[12];
+            for (int m = 0; m < 12; m++) {
+                out[m] = YearMonth.of(y, m + 1).toString();
+            }
+            return out;
+        });
     }
 
     private static Double dbl(BigDecimal b) {
