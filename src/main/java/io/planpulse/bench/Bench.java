@@ -182,6 +182,14 @@ public final class Bench implements Callable<Integer> {
                     report("pipeline " + guarantee, pipeline.get(guarantee));
                 }
             }
+            if (!bare.isEmpty()) { // a partial run's JSON has what it ran, too
+                results.put("bare_count_eps", byGuarantee(bare, Timed::eps));
+                results.put("bare_count_runs", byGuarantee(bare, Timed::json));
+            }
+            if (!pipeline.isEmpty()) {
+                results.put("pipeline_eps", byGuarantee(pipeline, Timed::eps));
+                results.put("pipeline_runs", byGuarantee(pipeline, Timed::json));
+            }
             // ---- JSON values: the same events again, as JSON, read from where they start ----
             double rawJson = Double.NaN;
             Map<String, Timed> pipelineJson = new LinkedHashMap<>();
@@ -219,10 +227,6 @@ public final class Bench implements Callable<Integer> {
                 }
                 return 0;
             }
-            results.put("bare_count_eps", byGuarantee(bare, Timed::eps));
-            results.put("pipeline_eps", byGuarantee(pipeline, Timed::eps));
-            results.put("bare_count_runs", byGuarantee(bare, Timed::json));
-            results.put("pipeline_runs", byGuarantee(pipeline, Timed::json));
             results.put("freshness_ms", freshness(clients, plan, asOf, work));
             if (runs.contains("plan-scale")) { // last: it adds project reports and loads a big plan
                 results.put("plan_scale", planScale(clients, plan, asOf, work));

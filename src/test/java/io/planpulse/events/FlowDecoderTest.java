@@ -153,4 +153,22 @@ class FlowDecoderTest {
         return pick(Math.round(rnd.nextDouble() * 1e8) / 100.0, rnd.nextDouble() * 1e12, 0.0, -0.0, -1.5, Double.NaN,
                 Double.POSITIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE, 0.1);
     }
+
+    @Test
+    void shouldGiveOneStringPerDimensionValueAndTheRightOneWhateverCollides() {
+        byte[] a = "xxVNyy".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String first = FlowDecoder.Dimensions.get(a, 2, 2);
+        assertThat(first).isEqualTo("VN");
+        assertThat(FlowDecoder.Dimensions.get("VN".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 2))
+                .isSameAs(first);
+        // many distinct values share the table's slots: each still reads back as its own bytes
+        for (int i = 0; i < 20_000; i++) {
+            String v = "route-" + i + "-\u8def";
+            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(FlowDecoder.Dimensions.get(b, 0, b.length)).isEqualTo(v);
+        }
+        String longValue = "x".repeat(200); // past the cached length: decoded each time
+        byte[] lb = longValue.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(FlowDecoder.Dimensions.get(lb, 0, lb.length)).isEqualTo(longValue);
+    }
 }
