@@ -19,12 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids and the sums of flow events (trucks, trade, hub) per fact cell-month (year, month, combination of the
  * stream's dimension values) are kept in the task's
- * {@link Journal}: on the heap per event, in a logged store once per batch of ids and before every commit. Sums are forwarded every {@code flushInterval}, so the single-partition KPI stage sees a few records per
- * interval instead of one per event; under exactly-once the journal, the forwarded sums and the input offsets
- * commit together. Reports go through one by one: their upsert needs each report's own reported_at.
+ * {@link Journal}: on the heap per event, in a logged store once per batch of ids and before every commit. The sums
+ * are forwarded just before every commit of the task (from its {@link CommitHook}, as Kafka Streams' own caches
+ * forward when they are flushed), so the single-partition KPI stage sees one record per cell-month per commit
+ * instead of one per event, and the stream thread runs no punctuator per task (each punctuation makes Kafka Streams
+ * halve the records it processes between polls). Under exactly-once the journal, the forwarded sums and the input
+ * offsets commit together. Reports go through one by one: their upsert needs each report's own reported_at.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], String, Routed> {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
@@ -48,19 +55,19 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     private final PlanCatalog catalog;
     private final MeterRegistry registry;
     private final Clock clock;
-    private final Duration flushInterval;
+    private InternalProcessorContext<String, Routed> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
     private ProcessorContext<String, Routed> context;
     private Journal journal;
     private Years years;
     private Counter events;
     private Counter duplicates;
 
-    public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration flushInterval) {
+    public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock) {
         this.stream = stream;
         this.catalog = catalog;
         this.registry = registry;
         this.clock = clock;
-        this.flushInterval = flushInterval;
     }
 
     @Override
@@ -70,8 +77,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         this.journal = new Journal(store);
         long t0 = System.nanoTime();
         journal.open();
+        // forwarding from the commit hook needs the processor's node and a record context, as Kafka Streams' own
+        // cache flushes set them (TimestampedCacheFlushListener); the node is current while init runs
+        this.internal = (InternalProcessorContext<String, Routed>) context;
+        this.node = internal.currentNode();
         CommitHook hook = context.getStateStore(Topics.commitHook(stream));
-        hook.beforeCommit(journal::persist);
+        hook.beforeCommit(this::beforeCommit);
         if (journal.size() > 0) {
             LOG.info("{} task {}: {} ids remembered, journal read in {} ms", stream.type(), context.taskId(),
                     journal.size(), (System.nanoTime() - t0) / 1_000_000);
@@ -81,9 +92,6 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
                 .description("Input records read").register(registry);
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
                 .description("Input records whose id was already seen").register(registry);
-        if (stream.isFlow()) {
-            context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, t -> flush());
-        }
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
     }
 
@@ -140,8 +148,38 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         }
     }
 
-    private void flush() {
-        for (Journal.Sum sum : journal.drain()) {
+    /**
+     * Runs just before every commit of the task: hands the KPI stage the sums of the flow events accepted since the
+     * last commit, then writes the open batch of ids. Both go out before the producer is flushed and the offsets
+     * are committed: in the same transaction under exactly-once.
+     */
+    private void beforeCommit() {
+        if (stream.isFlow()) {
+            forwardSums();
+        }
+        journal.persist();
+    }
+
+    private void forwardSums() {
+        List<Journal.Sum> sums = journal.drain();
+        if (sums.isEmpty()) {
+            return;
+        }
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        ProcessorRecordContext previousContext = internal.recordContext();
+        internal.setCurrentNode(node);
+        internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1, -1, null,
+                new RecordHeaders()));
+        try {
+            forward(sums);
+        } finally {
+            internal.setRecordContext(previousContext);
+            internal.setCurrentNode(previousNode);
+        }
+    }
+
+    private void forward(List<Journal.Sum> sums) {
+        for (Journal.Sum sum : sums) {
             List<String> amounts = new ArrayList<>(sum.amounts.length);
             for (int i = 0; i < sum.amounts.length; i++) {
                 amounts.add(sum.amount(i).toPlainString());

@@ -56,14 +56,14 @@ public final class PlanpulseTopology {
      *
      * @param catalog the plans in force; the HTTP API reads the same one (GET /api/plans)
      */
-    public record Settings(Clock clock, PlanCatalog catalog, Duration flushInterval, Duration evaluateInterval,
+    public record Settings(Clock clock, PlanCatalog catalog, Duration evaluateInterval,
                            Duration clockTick) {
         public static Settings defaults(Clock clock) {
             return defaults(clock, ZoneId.of("Asia/Shanghai"));
         }
 
         public static Settings defaults(Clock clock, ZoneId zone) {
-            return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100), Duration.ofMillis(100),
+            return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100),
                     Duration.ofSeconds(5));
         }
     }
@@ -96,7 +96,7 @@ public final class PlanpulseTopology {
             builder.addStateStore(CommitHook.builder(Topics.commitHook(s)));
             Map<String, KStream<String, Routed>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
-                    .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.flushInterval()),
+                    .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock()),
                             Named.as(Topics.intakeName(s)), Topics.journalStore(s), Topics.commitHook(s))
                     .split(Named.as("route-" + s.type() + "-"))
                     .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))

@@ -26,10 +26,10 @@ class JournalInTopologyTest {
             restarted.open();
             assertThat(restarted.size()).isEqualTo(2);
             assertThat(restarted.accept("d2".getBytes(StandardCharsets.UTF_8), 0)).isFalse();
-            assertThat(restarted.drain()).singleElement().satisfies(s -> {
-                assertThat(s.cell()).isEqualTo("cq-hanoi\u001fVN\u001fyouyiguan");
-                assertThat(s.count).isEqualTo(2);
-            });
+            // the sums went to the KPI stage in the same commits: nothing is left to hand over after a restart
+            assertThat(restarted.drain()).isEmpty();
+            f.settle();
+            assertThat(f.kpi("trucks").getActual()).isEqualTo(2.0);
         }
     }
 }

@@ -212,7 +212,8 @@ class PlanpulseTopologyTest {
             f.clockTo("2025-04-01T00:00:00+08:00");
             assertThat(f.kpi("trucks").getStatus()).isEqualTo("severely_lagging");
             assertThat(f.statusChanges).filteredOn(c -> c.getId().equals("trucks")).extracting(c -> c.getTo())
-                    .containsExactly("no_data", "on_track", "lagging", "severely_lagging");
+                    // "no_data" comes first only if a round ran between the plan and the first commit of facts
+                    .endsWith("on_track", "lagging", "severely_lagging").doesNotHaveDuplicates();
         }
     }
 
