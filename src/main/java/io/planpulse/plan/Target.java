@@ -38,7 +38,11 @@ public record Target(
         return year + "/" + id;
     }
 
+    /** The plan's timezone; parsed once per name (a round over a big plan asks for it per target and month). */
     public java.time.ZoneId zone() {
-        return java.time.ZoneId.of(timezone);
+        return ZONES.computeIfAbsent(timezone, java.time.ZoneId::of);
     }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.time.ZoneId> ZONES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 }
