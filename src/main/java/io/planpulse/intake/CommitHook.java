@@ -1,8 +1,13 @@
 package io.planpulse.intake;
 
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
@@ -19,6 +24,42 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * (JournalInTopologyTest) and the crash tests (CrashConsistencyIT) fail if it stops being called.
  */
 public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
+    /**
+     * Forwarding from a commit hook: Kafka Streams' own caches forward records when they are flushed, with the
+     * flushing processor's node and a record context set (TimestampedCacheFlushListener); this does the same for a
+     * processor's hook, through the same internal context. Records forwarded there are sent before the producer is
+     * flushed and the offsets committed, so under exactly-once in the same transaction (CommitHookOrderIT checks it).
+     */
+    public static final class Forwarding {
+        private final InternalProcessorContext<?, ?> internal;
+        private final ProcessorNode<?, ?, ?, ?> node;
+
+        private Forwarding(InternalProcessorContext<?, ?> internal) {
+            this.internal = internal;
+            this.node = internal.currentNode();
+        }
+
+        /** Runs {@code forwards} as the processor this was made for, at the wall-clock time. */
+        public void run(Runnable forwards) {
+            ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+            ProcessorRecordContext previousContext = internal.recordContext();
+            internal.setCurrentNode(node);
+            internal.setRecordContext(new ProcessorRecordContext(internal.currentSystemTimeMs(), -1, -1, null,
+                    new RecordHeaders()));
+            try {
+                forwards.run();
+            } finally {
+                internal.setRecordContext(previousContext);
+                internal.setCurrentNode(previousNode);
+            }
+        }
+    }
+
+    /** For a processor that forwards from its hook; call it in the processor's {@code init}, where its node is current. */
+    public static Forwarding forwarding(ProcessorContext<?, ?> context) {
+        return new Forwarding((InternalProcessorContext<?, ?>) context);
+    }
+
     private final String name;
     private Runnable beforeCommit = () -> { };
     private boolean open;

@@ -19,16 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +51,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     private final PlanCatalog catalog;
     private final MeterRegistry registry;
     private final Clock clock;
-    private InternalProcessorContext<String, Routed> internal;
-    private ProcessorNode<?, ?, ?, ?> node;
+    private CommitHook.Forwarding forwarding;
     private ProcessorContext<String, Routed> context;
     private Journal journal;
     private Years years;
@@ -77,10 +72,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         this.journal = new Journal(store);
         long t0 = System.nanoTime();
         journal.open();
-        // forwarding from the commit hook needs the processor's node and a record context, as Kafka Streams' own
-        // cache flushes set them (TimestampedCacheFlushListener); the node is current while init runs
-        this.internal = (InternalProcessorContext<String, Routed>) context;
-        this.node = internal.currentNode();
+        this.forwarding = CommitHook.forwarding(context);
         CommitHook hook = context.getStateStore(Topics.commitHook(stream));
         hook.beforeCommit(this::beforeCommit);
         if (journal.size() > 0) {
@@ -165,17 +157,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         if (sums.isEmpty()) {
             return;
         }
-        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-        ProcessorRecordContext previousContext = internal.recordContext();
-        internal.setCurrentNode(node);
-        internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1, -1, null,
-                new RecordHeaders()));
-        try {
-            forward(sums);
-        } finally {
-            internal.setRecordContext(previousContext);
-            internal.setCurrentNode(previousNode);
-        }
+        forwarding.run(() -> forward(sums));
     }
 
     private void forward(List<Journal.Sum> sums) {

@@ -43,24 +43,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The guard on the one internal Kafka Streams API planpulse relies on ({@link CommitHook}: a
- * {@code CachedStateStore} whose {@code flushCache()} Kafka Streams calls before it flushes the producer and commits).
- * A processor keeps ids on the heap and writes them to an uncached logged store from the hook, as the intake
- * journal does; every record requests a commit, and nothing else commits (the interval is 5 minutes). As soon as a
- * record's offset is committed, its journal entry must be in the store's changelog: under exactly_once_v2 in the
- * same transaction (read_committed: it appears with the offset, or within the moment the coordinator takes to write
+ * The guard on the internal Kafka Streams APIs planpulse relies on ({@link CommitHook}: a {@code CachedStateStore}
+ * whose {@code flushCache()} Kafka Streams calls before it flushes the producer and commits, and forwarding from
+ * there through the internal processor context, as Kafka Streams' caches do). A processor keeps ids on the heap,
+ * and from the hook writes them to an uncached logged store and forwards them to a topic, as the intake journal and
+ * its sums do; every record requests a commit, and nothing else commits (the interval is 5 minutes). As soon as a
+ * record's offset is committed, its journal entry must be in the store's changelog and its forwarded record in the
+ * output topic: under exactly_once_v2 in the same transaction (read_committed: it appears with the offset, or within the moment the coordinator takes to write
  * the markers; written any later, it would wait in an open transaction that nothing commits), under at_least_once
  * already flushed before the offsets were. If a Kafka upgrade changes that order, this fails, loudly.
  */
 class CommitHookOrderIT {
     static final String INPUT = "commit-hook-order.input";
+    static final String OUTPUT = "commit-hook-order.output";
     static EmbeddedBroker broker;
 
     @BeforeAll
     static void startBroker() throws Exception {
         broker = EmbeddedBroker.start(null);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(INPUT, 1, (short) 1))).all().get(1, TimeUnit.MINUTES);
+            admin.createTopics(List.of(new NewTopic(INPUT, 1, (short) 1), new NewTopic(OUTPUT, 1, (short) 1))).all().get(1, TimeUnit.MINUTES);
         }
     }
 
@@ -69,16 +71,21 @@ class CommitHookOrderIT {
         broker.close();
     }
 
-    /** Ids on the heap until the hook writes them, as Journal does; each record asks for a commit. */
-    static final class HeapJournal implements Processor<String, String, Void, Void> {
+    /**
+     * Ids on the heap until the hook writes them and forwards them, as Journal and the intake's sums do; each record
+     * asks for a commit.
+     */
+    static final class HeapJournal implements Processor<String, String, String, String> {
         private final List<String> pending = new ArrayList<>();
-        private ProcessorContext<Void, Void> context;
+        private ProcessorContext<String, String> context;
         private KeyValueStore<String, String> store;
+        private CommitHook.Forwarding forwarding;
 
         @Override
-        public void init(ProcessorContext<Void, Void> context) {
+        public void init(ProcessorContext<String, String> context) {
             this.context = context;
             store = context.getStateStore("journal");
+            forwarding = CommitHook.forwarding(context);
             CommitHook hook = context.getStateStore("commit-hook");
             hook.beforeCommit(this::persist);
         }
@@ -90,6 +97,8 @@ class CommitHookOrderIT {
         }
 
         private void persist() {
+            forwarding.run(() -> pending.forEach(id -> context.forward(new Record<>(id, id,
+                    context.currentSystemTimeMs()))));
             pending.forEach(id -> store.put(id, id));
             pending.clear();
         }
@@ -102,6 +111,7 @@ class CommitHookOrderIT {
         Topology topology = new Topology();
         topology.addSource("source", new StringDeserializer(), new StringDeserializer(), INPUT);
         topology.addProcessor("heap-journal", HeapJournal::new, "source");
+        topology.addSink("sink", OUTPUT, new StringSerializer(), new StringSerializer(), "heap-journal");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("journal"), Serdes.String(),
                 Serdes.String()).withCachingDisabled(), "heap-journal");
         topology.addStateStore(CommitHook.builder("commit-hook"), "heap-journal");
@@ -116,6 +126,7 @@ class CommitHookOrderIT {
         boolean eos = guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2);
         TopicPartition changelog = new TopicPartition(appId + "-journal-changelog", 0);
         TopicPartition input = new TopicPartition(INPUT, 0);
+        TopicPartition output = new TopicPartition(OUTPUT, 0);
 
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
@@ -129,14 +140,16 @@ class CommitHookOrderIT {
                 await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
                         .until(() -> committed(admin, appId, input) > offset);
                 String loud = "Kafka Streams " + AppInfoParser.getVersion() + " committed the offset of " + id
-                        + " without what CommitHook.flushCache() wrote before that commit ("
+                        + " without what CommitHook.flushCache() wrote or forwarded before that commit ("
                         + (eos ? "not in the same transaction" : "not flushed before the offsets") + "). The intake "
                         + "journal relies on that order (intake/CommitHook.java): re-check it before upgrading.";
                 if (eos) {
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).alias(loud)
-                            .until(() -> keys(changelog, "read_committed").contains(id));
+                            .until(() -> keys(changelog, "read_committed").contains(id)
+                                    && keys(output, "read_committed").contains(id));
                 } else {
                     assertThat(keys(changelog, "read_uncommitted")).as(loud).contains(id);
+                    assertThat(keys(output, "read_uncommitted")).as(loud).contains(id);
                 }
             }
         }
