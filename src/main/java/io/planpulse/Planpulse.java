@@ -187,8 +187,12 @@ public final class Planpulse {
                 flags.put("replication.factor", "1");
                 Config config = Config.load(null, Map.of(), flags);
                 TopicAdmin.ensureTopics(config.clients(), 3, 1);
-                for (Plan p : loaded) {
-                    PlanLoad.Published n = PlanLoad.publish(p, config.clients());
+                for (int i = 0; i < loaded.size(); i++) {
+                    Plan p = loaded.get(i);
+                    // GET /api/plans names the file; the default plan is the one shipped in the jar
+                    String source = plans == null || plans.isEmpty() ? "banan-2025.yaml (shipped)"
+                            : plans.get(i).getFileName().toString();
+                    PlanLoad.Published n = PlanLoad.publish(p, config.clients(), source);
                     err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
                 }
                 Plan simulated = loaded.get(loaded.size() - 1);

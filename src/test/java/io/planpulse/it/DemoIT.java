@@ -155,6 +155,7 @@ class DemoIT {
         assertThat(plans).hasSize(1);
         assertThat(plans.get(0).get("year").asInt()).isEqualTo(2025);
         assertThat(plans.get(0).get("in_force").get("targets").asInt()).isEqualTo(11);
+        assertThat(plans.get(0).get("in_force").get("source").asText()).as("the file the demo loaded").isEqualTo("plan.yaml");
         assertThat(plans.get(0).get("last_refused").isNull()).isTrue();
         assertThat(Http.metric(m, "planpulse_events_rejected_total", "stream=\"truck_departure\"",
                 "reason=\"missing_field\"")).isEqualTo(1.0);
