@@ -532,10 +532,7 @@ public final class Bench implements Callable<Integer> {
             end.putAll(PipelineApp.endOffsets(admin, List.of(Stream.PROJECT_PROGRESS.topic())));
             streams.start();
             long t0 = System.nanoTime();
-            while (!PipelineApp.committedThrough(admin, appId, end)) {
-                failed(List.of(streams), EOS);
-                Thread.sleep(50);
-            }
+            awaitCommitted(admin, appId, end, streams, "the input topics");
             // ...and until the KPI stage has taken in every fact the intake handed it: its single-partition input
             // topics committed through their end. Each transaction there ends with one commit marker, which a
             // consumer's position may not have passed yet, so one offset short of the end is through the last record.
@@ -545,10 +542,7 @@ public final class Bench implements Callable<Integer> {
             }
             Map<TopicPartition, Long> kpiInputEnd = new HashMap<>();
             PipelineApp.endOffsets(admin, kpiInputs).forEach((tp, o) -> kpiInputEnd.put(tp, Math.max(0, o - 1)));
-            while (!PipelineApp.committedThrough(admin, appId, kpiInputEnd)) {
-                failed(List.of(streams), EOS);
-                Thread.sleep(50);
-            }
+            awaitCommitted(admin, appId, kpiInputEnd, streams, "the KPI stage's input topics");
             System.err.printf("plan-scale: %,d events of facts read and taken in by the KPI stage in %.1f s%n",
                     end.values().stream().mapToLong(Long::longValue).sum(), (System.nanoTime() - t0) / 1e9);
             Thread.sleep(1000); // let the rounds over the shipped plan settle
@@ -586,6 +580,21 @@ public final class Bench implements Callable<Integer> {
             PlanLoad.publish(shipped, clients, "banan-2025.yaml"); // the shipped plan in force again
         }
         return out;
+    }
+
+    /** Waits (at most 5 minutes) until the application has committed through {@code end}; fails if it stops. */
+    private static void awaitCommitted(Admin admin, String appId, Map<TopicPartition, Long> end, KafkaStreams streams,
+                                       String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!PipelineApp.committedThrough(admin, appId, end)) {
+            failed(List.of(streams), EOS);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("plan-scale: " + what + " not committed through " + end
+                        + " after 5 minutes; committed: "
+                        + admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Seconds from {@code start} until every one of {@code size} targets has a snapshot of {@code version}. */

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -85,6 +86,16 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
                 .description("Input records whose id was already seen").register(registry);
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
+        if (stream.isFlow() && journal.hasPendingSums()) {
+            // Sums restored but not handed over yet (a crash between a full batch and the commit, or state written
+            // by a build that forwarded from a punctuator). The hook runs only for a task that processed or
+            // punctuated since its last commit, so an idle partition would keep them: hand them over once, now.
+            Cancellable[] once = new Cancellable[1];
+            once[0] = context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, t -> {
+                once[0].cancel();
+                journal.drain(this::forward);
+            });
+        }
     }
 
     @Override
@@ -153,11 +164,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     }
 
     private void forwardSums() {
-        List<Journal.Sum> sums = journal.drain();
-        if (sums.isEmpty()) {
-            return;
-        }
-        forwarding.run(() -> forward(sums));
+        journal.drain(sums -> forwarding.run(() -> forward(sums)));
     }
 
     private void forward(List<Journal.Sum> sums) {

@@ -366,10 +366,26 @@ final class Journal {
         open.sums.get(year, month, dims, amounts.length).add(amounts, at);
     }
 
+    /** True when sums wait to be handed over: restored unforwarded batches, or events since the last drain. */
+    boolean hasPendingSums() {
+        return !unforwarded.isEmpty() || !open.sums.isEmpty();
+    }
+
     /** The sums of every unforwarded batch, merged by (year, cell, month); the marker moves past them. */
     List<Sum> drain() {
+        List<Sum> out = new ArrayList<>();
+        drain(out::addAll);
+        return out;
+    }
+
+    /**
+     * Hands the sums of every unforwarded batch, merged by (year, cell, month), to {@code handOver}, then moves the
+     * marker past them. The batches are written first and the marker last: under at-least-once, where the three
+     * writes are not atomic, a crash between them can hand sums over twice, never lose them.
+     */
+    void drain(java.util.function.Consumer<List<Sum>> handOver) {
         if (unforwarded.isEmpty() && open.sums.isEmpty()) {
-            return List.of();
+            return;
         }
         SumTable merged = new SumTable();
         List<Batch> all = new ArrayList<>(unforwarded);
@@ -388,9 +404,9 @@ final class Journal {
             persist();
             open = new Batch(open.seq + 1);
         }
+        handOver.accept(merged.all());
         marker = open.seq;
         store.put(MARKER, ByteBuffer.allocate(8).putLong(marker).array());
-        return merged.all();
     }
 
     /**

@@ -54,7 +54,9 @@ class JournalTest {
         assertThat(r.size()).isEqualTo(1);
         assertThat(r.accept(id("a"), 3_000)).isFalse();
         assertThat(r.accept(id("b"), 3_000)).isTrue();
+        assertThat(r.hasPendingSums()).as("a's sum, restored, waits to be handed over").isTrue();
         List<Journal.Sum> sums = r.drain();
+        assertThat(r.hasPendingSums()).isFalse();
         assertThat(sums).hasSize(1);
         assertThat(sums.get(0).amount(0)).isEqualByComparingTo("1.5");
         assertThat(sums.get(0).count).isEqualTo(1);
