@@ -20,9 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,11 +98,6 @@ class KafkaToolsIT {
     }
 
     private static Config config(String bootstrap, Path state) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", bootstrap);
-        flags.put("state.dir", state.toString());
-        flags.put(Config.HTTP_PORT, "0");
-        flags.put("replication.factor", "1");
-        return Config.load(null, Map.of(), flags);
+        return TestConfigs.local(bootstrap, state);
     }
 }

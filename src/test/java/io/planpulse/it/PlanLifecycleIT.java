@@ -239,12 +239,6 @@ class PlanLifecycleIT {
     }
 
     private static Config config(EmbeddedBroker broker, Path state) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", broker.bootstrapServers());
-        flags.put("state.dir", state.toString());
-        flags.put(Config.HTTP_PORT, "0");
-        flags.put("replication.factor", "1");
-        flags.put("commit.interval.ms", "100");
-        return Config.load(null, Map.of(), flags);
+        return TestConfigs.local(broker.bootstrapServers(), state);
     }
 }

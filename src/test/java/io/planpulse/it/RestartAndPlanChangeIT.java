@@ -21,9 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,14 +145,7 @@ class RestartAndPlanChangeIT {
     }
 
     private static Config config(EmbeddedBroker broker, Path state, String standbys) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", broker.bootstrapServers());
-        flags.put("state.dir", state.toString());
-        flags.put(Config.HTTP_PORT, "0");
-        flags.put("replication.factor", "1");
-        flags.put("num.standby.replicas", standbys);
-        flags.put("session.timeout.ms", "6000");
-        flags.put("heartbeat.interval.ms", "1000");
-        return Config.load(null, Map.of(), flags);
+        return TestConfigs.local(broker.bootstrapServers(), state, "num.standby.replicas", standbys,
+                "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000");
     }
 }

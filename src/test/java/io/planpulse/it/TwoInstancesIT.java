@@ -18,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,12 +66,6 @@ class TwoInstancesIT {
     }
 
     private static Config config(EmbeddedBroker broker, Path state) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", broker.bootstrapServers());
-        flags.put("state.dir", state.toString());
-        flags.put(Config.HTTP_PORT, "0");
-        flags.put("replication.factor", "1");
-        flags.put("commit.interval.ms", "100");
-        return Config.load(null, Map.of(), flags);
+        return TestConfigs.local(broker.bootstrapServers(), state);
     }
 }

@@ -24,9 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -326,11 +324,6 @@ class EarlyWarningIT {
     }
 
     private static Config config(EmbeddedBroker broker, Path state) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", broker.bootstrapServers());
-        flags.put("state.dir", state.toString());
-        flags.put(Config.HTTP_PORT, "0");
-        flags.put("replication.factor", "1");
-        return Config.load(null, Map.of(), flags);
+        return io.planpulse.it.TestConfigs.local(broker.bootstrapServers(), state);
     }
 }
