@@ -5,8 +5,9 @@ import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
-import io.planpulse.kpi.TargetData;
+import io.planpulse.events.Decimals;
 import io.planpulse.events.JsonEvents;
+import io.planpulse.kpi.TargetData;
 import io.planpulse.plan.Source;
 import io.planpulse.plan.Stream;
 import io.planpulse.plan.Target;
@@ -82,7 +83,7 @@ public final class SimulatedFacts {
         ZonedDateTime z = at.atZone(zone);
         BigDecimal[] exact = new BigDecimal[measures.length];
         for (int i = 0; i < measures.length; i++) {
-            exact[i] = new BigDecimal(Double.toString(measures[i]));
+            exact[i] = Decimals.exact(measures[i]);
         }
         flows.computeIfAbsent(s, k -> new ArrayList<>())
                 .add(new Flow(z.getYear(), z.getMonthValue(), at.toEpochMilli(), dims, exact));
@@ -91,7 +92,7 @@ public final class SimulatedFacts {
     private void report(Stream s, String subject, String period, double value, Instant reportedAt, String id) {
         YearMonth p = YearMonth.parse(period);
         reports.computeIfAbsent(s, k -> new HashMap<>()).computeIfAbsent(subject, k -> new ArrayList<>())
-                .add(new Report(subject, p.getYear(), p.getMonthValue(), new BigDecimal(Double.toString(value)),
+                .add(new Report(subject, p.getYear(), p.getMonthValue(), Decimals.exact(value),
                         reportedAt.toEpochMilli(), id));
     }
 

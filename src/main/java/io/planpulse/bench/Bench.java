@@ -536,12 +536,9 @@ public final class Bench implements Callable<Integer> {
             // ...and until the KPI stage has taken in every fact the intake handed it: its single-partition input
             // topics committed through their end. Each transaction there ends with one commit marker, which a
             // consumer's position may not have passed yet, so one offset short of the end is through the last record.
-            List<String> kpiInputs = new ArrayList<>();
-            for (Stream s : Stream.values()) {
-                kpiInputs.add(appId + "-" + io.planpulse.pipeline.Topics.kpiInputRepartition(s) + "-repartition");
-            }
             Map<TopicPartition, Long> kpiInputEnd = new HashMap<>();
-            PipelineApp.endOffsets(admin, kpiInputs).forEach((tp, o) -> kpiInputEnd.put(tp, Math.max(0, o - 1)));
+            PipelineApp.endOffsets(admin, io.planpulse.pipeline.Topics.kpiInputTopics(appId))
+                    .forEach((tp, o) -> kpiInputEnd.put(tp, Math.max(0, o - 1)));
             awaitCommitted(admin, appId, kpiInputEnd, streams, "the KPI stage's input topics");
             System.err.printf("plan-scale: %,d events of facts read and taken in by the KPI stage in %.1f s%n",
                     end.values().stream().mapToLong(Long::longValue).sum(), (System.nanoTime() - t0) / 1e9);

@@ -257,8 +257,7 @@ public final class PipelineApp implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         String appId = config.get("application.id");
-        List<String> repartitions = java.util.Arrays.stream(io.planpulse.plan.Stream.values())
-                .map(s -> appId + "-" + Topics.kpiInputRepartition(s) + "-repartition").toList();
+        List<String> repartitions = Topics.kpiInputTopics(appId);
         try (Admin admin = Admin.create(config.clients())) {
             awaitCommitted(admin, appId, Topics.INPUTS, deadline);
             awaitCommitted(admin, appId, repartitions, deadline);

@@ -161,13 +161,9 @@ final class FlowDecoder {
 
         /** A string: its length as an Avro int (at most 5 bytes), then UTF-8, decoded as Avro's Utf8.toString does. */
         String string() throws Malformed {
-            int start = p;
-            long len = varLong();
-            if (p - start > 5 || len < 0 || len > b.length - p) {
-                throw Malformed.INSTANCE;
-            }
-            String s = new String(b, p, (int) len, StandardCharsets.UTF_8);
-            p += (int) len;
+            int len = stringLength();
+            String s = new String(b, p, len, StandardCharsets.UTF_8);
+            p += len;
             return s;
         }
 
@@ -177,14 +173,20 @@ final class FlowDecoder {
          * each, with its hash computed once.
          */
         String dimension() throws Malformed {
+            int len = stringLength();
+            String s = Dimensions.get(b, p, len);
+            p += len;
+            return s;
+        }
+
+        /** A string's length: an Avro int of at most 5 bytes, not negative, and no longer than the bytes left. */
+        private int stringLength() throws Malformed {
             int start = p;
             long len = varLong();
             if (p - start > 5 || len < 0 || len > b.length - p) {
                 throw Malformed.INSTANCE;
             }
-            String s = Dimensions.get(b, p, (int) len);
-            p += (int) len;
-            return s;
+            return (int) len;
         }
 
         Instant time() throws Malformed {

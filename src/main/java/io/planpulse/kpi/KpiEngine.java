@@ -203,13 +203,14 @@ public final class KpiEngine {
         Double target = r.target();
         Double expected = expected(t, target, f);
         Double actual = r.actual() == null ? null : r.actual().doubleValue();
-        Double completion = actual == null || target == null || target == 0 ? null : r.actual()
-                .divide(Decimals.exact(target), MC).doubleValue();
+        BigDecimal exactTarget = target == null || target == 0 ? null : Decimals.exact(target);
+        Double completion = actual == null || exactTarget == null ? null : r.actual()
+                .divide(exactTarget, MC).doubleValue();
         Double gap = completion == null || expected == null ? null : completion - expected;
         Status status = status(t, target, actual, completion, expected, gap, asOf);
         Double projected = dbl(r.projected());
-        Double projectedCompletion = projected == null || target == null || target == 0 ? null : r.projected()
-                .divide(Decimals.exact(target), MC).doubleValue();
+        Double projectedCompletion = projected == null || exactTarget == null ? null : r.projected()
+                .divide(exactTarget, MC).doubleValue();
         Outlook outlook = outlook(t, target, projected, projectedCompletion, asOf);
         List<MonthPoint> months = new ArrayList<>(12);
         String[] labels = monthLabels(t.year());

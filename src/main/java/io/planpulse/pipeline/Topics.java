@@ -81,6 +81,12 @@ public final class Topics {
         return KPI_INPUT_REPARTITION + "-" + s.type().replace('_', '-');
     }
 
+    /** The KPI stage's input topics of the application: one repartition topic per stream. */
+    public static java.util.List<String> kpiInputTopics(String applicationId) {
+        return java.util.Arrays.stream(Stream.values())
+                .map(s -> applicationId + "-" + kpiInputRepartition(s) + "-repartition").toList();
+    }
+
     public static String intakeName(Stream s) {
         return "intake-" + s.type().replace('_', '-');
     }
