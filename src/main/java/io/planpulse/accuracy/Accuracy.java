@@ -1,19 +1,14 @@
 package io.planpulse.accuracy;
 
-import io.planpulse.Planpulse;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.TargetData;
 import io.planpulse.plan.Kind;
 import io.planpulse.plan.Plan;
-import io.planpulse.plan.PlanException;
-import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Source;
 import io.planpulse.plan.Target;
 import io.planpulse.simulate.Simulator;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -22,9 +17,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * How good is the year-end projection of CONTRACT section 5b? Simulates last year and the plan year for a plan
@@ -34,14 +26,9 @@ import picocli.CommandLine.Option;
  * actual once the year has closed. Prints the mean absolute percentage error by month and group of targets.
  * Pure arithmetic: no Kafka.
  */
-@Command(name = "accuracy", description = "How good is the year-end projection? Simulates last year and the plan "
-        + "year, projects every flow target at each month end with the schedule profile and with last year's "
-        + "profile, and prints the mean absolute percentage error against the final actual.")
-public final class Accuracy implements Callable<Integer> {
-    @Option(names = "--plan", description = "Plan file (default: the shipped 2025 plan).")
-    Path planFile;
-    @Option(names = "--seed", description = "Simulation seed (default ${DEFAULT-VALUE}).")
-    long seed = 2025;
+public final class Accuracy {
+    private Accuracy() {
+    }
 
     /** The flow targets, by what feeds them. */
     public enum Group {
@@ -91,20 +78,6 @@ public final class Accuracy implements Callable<Integer> {
             }
             throw new IllegalArgumentException("not a flow target: " + id);
         }
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        Plan plan;
-        try {
-            plan = planFile == null ? PlanLoader.loadDefault() : PlanLoader.load(planFile);
-        } catch (PlanException e) {
-            throw new Planpulse.BadInput("plan refused:\n" + e.getMessage());
-        } catch (IOException e) {
-            throw new Planpulse.BadInput(planFile + ": cannot read: " + e.getMessage());
-        }
-        print(compute(plan, seed), System.out);
-        return 0;
     }
 
     /**

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.planpulse.broker.EmbeddedBroker;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.PlanLoad;
-import io.planpulse.cli.Trees;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.Trees;
 import io.planpulse.events.EventDecoder;
 import io.planpulse.events.JsonEvents;
 import io.planpulse.events.Rejection;
 import io.planpulse.pipeline.PlanpulseTopology;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import io.planpulse.simulate.Simulator;
 import java.lang.management.ManagementFactory;
@@ -367,7 +367,7 @@ public final class Bench implements Callable<Integer> {
             for (String t : Topics.COMPACTED) {
                 topics.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
             }
-            for (String t : List.of(Topics.REJECTED, Topics.STATUS_CHANGES)) {
+            for (String t : List.of(Topics.REJECTED.name(), Topics.STATUS_CHANGES.name())) {
                 topics.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
             }
             for (NewTopic t : topics) {
@@ -512,7 +512,7 @@ public final class Bench implements Callable<Integer> {
                             .setInvestmentCny(Math.round(rnd.nextDouble() * 1e9) / 100.0)
                             .setReportedAt(Instant.parse(String.format("2025-%02d-05T01:00:00Z", m + 1))).build();
                     p.send(new ProducerRecord<>(Stream.PROJECT_PROGRESS.topic(), id.getBytes(StandardCharsets.UTF_8),
-                            io.planpulse.pipeline.Topics.PROJECT_PROGRESS.encode(r)));
+                            io.planpulse.base.Topics.PROJECT_PROGRESS.encode(r)));
                 }
             }
         }
@@ -537,7 +537,7 @@ public final class Bench implements Callable<Integer> {
             // topics committed through their end. Each transaction there ends with one commit marker, which a
             // consumer's position may not have passed yet, so one offset short of the end is through the last record.
             Map<TopicPartition, Long> kpiInputEnd = new HashMap<>();
-            PipelineApp.endOffsets(admin, io.planpulse.pipeline.Topics.kpiInputTopics(appId))
+            PipelineApp.endOffsets(admin, io.planpulse.base.Topics.kpiInputTopics(appId))
                     .forEach((tp, o) -> kpiInputEnd.put(tp, Math.max(0, o - 1)));
             awaitCommitted(admin, appId, kpiInputEnd, streams, "the KPI stage's input topics");
             System.err.printf("plan-scale: %,d events of facts read and taken in by the KPI stage in %.1f s%n",
@@ -547,7 +547,7 @@ public final class Bench implements Callable<Integer> {
                     .timer();
             long rounds0 = all.count();
             double cpu0 = all.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
-            Map<TopicPartition, Long> kpiEnd = PipelineApp.endOffsets(admin, List.of(io.planpulse.pipeline.Topics.KPI));
+            Map<TopicPartition, Long> kpiEnd = PipelineApp.endOffsets(admin, List.of(io.planpulse.base.Topics.KPI.name()));
             long start = System.nanoTime();
             PlanLoad.Published published = PlanLoad.publish(big, clients, "bench-" + planTargets + ".yaml");
             double reflected = awaitVersion(clients, kpiEnd, published.version(), big.targets().size(), start);
@@ -612,7 +612,7 @@ public final class Bench implements Callable<Integer> {
                 }
                 for (var r : consumer.poll(Duration.ofMillis(20))) {
                     if (r.value() != null) {
-                        io.planpulse.avro.KpiSnapshot s = io.planpulse.pipeline.Topics.KPI_SNAPSHOT.decode(r.value());
+                        io.planpulse.avro.KpiSnapshot s = io.planpulse.base.Topics.KPI_SNAPSHOT.decode(r.value());
                         if (version.equals(s.getPlanVersion())) {
                             seen.add(s.getId());
                         }
@@ -1045,7 +1045,7 @@ public final class Bench implements Callable<Integer> {
         Map<String, Object> c = new HashMap<>(clients);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(Topics.KPI).stream()
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.KPI.name()).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(parts);
             consumer.seekToEnd(parts);

@@ -1,6 +1,6 @@
 package io.planpulse.broker;
 
-import io.planpulse.cli.QuietLogging;
+import io.planpulse.app.QuietLogging;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

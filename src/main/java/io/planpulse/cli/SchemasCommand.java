@@ -1,6 +1,7 @@
 package io.planpulse.cli;
 
 import io.planpulse.Planpulse;
+import io.planpulse.app.Config;
 import io.planpulse.events.ConfluentRegistry;
 import io.planpulse.events.InputSchemas;
 import io.planpulse.events.JsonEvents;
@@ -93,7 +94,7 @@ public final class SchemasCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (configFile != null && !Files.isReadable(configFile)) {
-                throw new Planpulse.BadInput(configFile + ": no such file or not readable");
+                throw new BadInput(configFile + ": no such file or not readable");
             }
             Map<String, String> flags = new HashMap<>();
             flags.put(Config.SCHEMA_REGISTRY_URL, registry);
@@ -102,10 +103,10 @@ public final class SchemasCommand implements Callable<Integer> {
             try {
                 r = ConfluentRegistry.of(config.schemaRegistry());
             } catch (IllegalArgumentException e) {
-                throw new Planpulse.BadInput(e.getMessage());
+                throw new BadInput(e.getMessage());
             }
             if (r == null) {
-                throw new Planpulse.BadInput("--registry URL (or planpulse.schema.registry.url) is required");
+                throw new BadInput("--registry URL (or planpulse.schema.registry.url) is required");
             }
             PrintWriter out = spec.commandLine().getOut();
             List<InputSchemas.Entry> inputs = InputSchemas.inputs();

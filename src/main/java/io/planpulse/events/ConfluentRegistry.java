@@ -1,8 +1,8 @@
 package io.planpulse.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.planpulse.pipeline.Topics;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Topics;
+import io.planpulse.base.Stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

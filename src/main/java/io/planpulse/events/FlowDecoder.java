@@ -3,7 +3,7 @@ package io.planpulse.events;
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

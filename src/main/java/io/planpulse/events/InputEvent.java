@@ -1,6 +1,6 @@
 package io.planpulse.events;
 
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.Map;

@@ -1,9 +1,10 @@
 package io.planpulse.events;
 
+import io.planpulse.base.AvroCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.planpulse.avro.RejectedRecord;
-import io.planpulse.pipeline.Topics;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Topics;
+import io.planpulse.base.Stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ public final class InputSchemas {
             };
             out.add(entry(s.type(), s.topic(), true, schema));
         }
-        out.add(entry(REJECTED, Topics.REJECTED, false, RejectedRecord.getClassSchema()));
+        out.add(entry(REJECTED, Topics.REJECTED.name(), false, RejectedRecord.getClassSchema()));
         return List.copyOf(out);
     }
 

@@ -1,5 +1,6 @@
 package io.planpulse.events;
 
+import io.planpulse.kpi.Decimals;
 import java.math.BigDecimal;
 
 /**

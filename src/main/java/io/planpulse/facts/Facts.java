@@ -3,7 +3,7 @@ package io.planpulse.facts;
 import io.planpulse.avro.internal.FlowFact;
 import io.planpulse.avro.internal.ReportFact;
 import io.planpulse.kpi.TargetData;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.math.BigDecimal;
 import java.util.ArrayList;

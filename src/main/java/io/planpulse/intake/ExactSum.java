@@ -1,6 +1,6 @@
 package io.planpulse.intake;
 
-import io.planpulse.events.Decimals;
+import io.planpulse.kpi.Decimals;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 

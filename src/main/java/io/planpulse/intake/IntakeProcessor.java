@@ -8,10 +8,10 @@ import io.planpulse.events.EventDecoder;
 import io.planpulse.events.InputEvent;
 import io.planpulse.events.Rejection;
 import io.planpulse.facts.Facts;
-import io.planpulse.pipeline.Routed;
-import io.planpulse.pipeline.Topics;
+
+import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * halve the records it processes between polls). Under exactly-once the journal, the forwarded sums and the input
  * offsets commit together. Reports go through one by one: their upsert needs each report's own reported_at.
  */
-public final class IntakeProcessor implements Processor<byte[], byte[], String, Routed> {
+public final class IntakeProcessor implements Processor<byte[], byte[], String, IntakeOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
     /** Ids are remembered at least this long (CONTRACT section 3 asks for 400 days). */
     static final Duration DEDUP_RETENTION = Duration.ofDays(400);
@@ -53,7 +53,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     private final MeterRegistry registry;
     private final Clock clock;
     private CommitHook.Forwarding forwarding;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, IntakeOutput> context;
     private Journal journal;
     private Years years;
     private Counter events;
@@ -67,7 +67,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
         this.journal = new Journal(store);
@@ -136,7 +136,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
                     .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
                     .setLastEventAt(record.timestamp()).build();
             context.forward(new Record<>(year + "/" + e.subject() + "/" + e.period(),
-                    new Routed(Topics.KPI_INPUT_REPARTITION, in), record.timestamp()));
+                    new IntakeOutput.ToKpi(in), record.timestamp()));
         }
     }
 
@@ -176,7 +176,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
             KpiInput in = KpiInput.newBuilder().setYear(sum.year).setMonth(sum.month).setStream(stream.type())
                     .setSubject(sum.cell()).setReport(false).setCount(sum.count).setAmounts(amounts).setReportedAt(0)
                     .setLastEventAt(sum.lastEventAt).build();
-            context.forward(new Record<>(sum.key(), new Routed(Topics.KPI_INPUT_REPARTITION, in), sum.lastEventAt));
+            context.forward(new Record<>(sum.key(), new IntakeOutput.ToKpi(in), sum.lastEventAt));
         }
     }
 
@@ -214,6 +214,6 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
                     r.reason(), r.getMessage());
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        context.forward(new Record<>(key, new Routed(Topics.REJECTED, rr), record.timestamp()));
+        context.forward(new Record<>(key, new IntakeOutput.Rejected(rr), record.timestamp()));
     }
 }

@@ -1,6 +1,5 @@
 package io.planpulse.kpi;
 
-import io.planpulse.events.Decimals;
 import io.planpulse.plan.Comparator;
 import io.planpulse.plan.Kind;
 import io.planpulse.plan.Source;

@@ -13,11 +13,11 @@ import io.planpulse.intake.CommitHook;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.TargetData;
-import io.planpulse.pipeline.Routed;
-import io.planpulse.pipeline.Topics;
+
+import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.Source;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * year is also re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no
  * event.
  */
-public final class KpiProcessor implements Processor<String, KpiInput, String, Routed> {
+public final class KpiProcessor implements Processor<String, KpiInput, String, KpiOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(KpiProcessor.class);
     private static final Stream[] REPORT_STREAMS = {Stream.PROJECT_PROGRESS, Stream.INDICATOR_REPORT};
 
@@ -68,7 +68,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
     private final Clock clock;
     private final Duration evaluateInterval;
     private final Duration clockTick;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, FlowFact> flowStore;
     private KeyValueStore<String, ReportFact> reportStore;
     private KeyValueStore<String, KpiSnapshot> last;
@@ -113,7 +113,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, KpiOutput> context) {
         this.context = context;
         this.flowStore = context.getStateStore(Topics.FLOW_FACT_STORE);
         this.reportStore = context.getStateStore(Topics.REPORT_FACT_STORE);
@@ -340,13 +340,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
             }
             published.put(key, next);
             last.put(key, next);
-            context.forward(new Record<>(key, new Routed(Topics.KPI, next), now.toEpochMilli()));
+            context.forward(new Record<>(key, new KpiOutput.Snapshot(next), now.toEpochMilli()));
             if (prev == null || !prev.getStatus().equals(next.getStatus())) {
                 StatusChange change = StatusChange.newBuilder().setYear(next.getYear()).setId(next.getId())
                         .setFrom(prev == null ? null : prev.getStatus()).setTo(next.getStatus()).setAt(now)
                         .setGap(next.getGap()).setCompletion(next.getCompletion()).setExpected(next.getExpected())
                         .setOverdue(next.getOverdue()).build();
-                context.forward(new Record<>(key, new Routed(Topics.STATUS_CHANGES, change), now.toEpochMilli()));
+                context.forward(new Record<>(key, new KpiOutput.Change(change), now.toEpochMilli()));
             }
         }
     }
@@ -364,7 +364,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
         for (String key : gone) {
             published.remove(key);
             last.delete(key);
-            context.forward(new Record<>(key, new Routed(Topics.KPI, null), now.toEpochMilli()));
+            context.forward(new Record<>(key, new KpiOutput.Snapshot(null), now.toEpochMilli()));
         }
     }
 
@@ -384,7 +384,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
             if (!v.equals(unplanned.get(key))) {
                 unplanned.put(key, v);
                 unplannedStore.put(key, v);
-                context.forward(new Record<>(key, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+                context.forward(new Record<>(key, new KpiOutput.Unplanned(v), now.toEpochMilli()));
             }
         }
     }
@@ -426,13 +426,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, R
             for (String k : gone) {
                 unplanned.remove(k);
                 unplannedStore.delete(k);
-                context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, null), now.toEpochMilli()));
+                context.forward(new Record<>(k, new KpiOutput.Unplanned(null), now.toEpochMilli()));
             }
             want.forEach((k, v) -> {
                 if (!v.equals(unplanned.get(k))) {
                     unplanned.put(k, v);
                     unplannedStore.put(k, v);
-                    context.forward(new Record<>(k, new Routed(Topics.UNPLANNED, v), now.toEpochMilli()));
+                    context.forward(new Record<>(k, new KpiOutput.Unplanned(v), now.toEpochMilli()));
                 }
             });
         }

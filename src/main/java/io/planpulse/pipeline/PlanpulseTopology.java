@@ -1,17 +1,16 @@
 package io.planpulse.pipeline;
 
+import io.planpulse.base.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.planpulse.avro.KpiSnapshot;
-import io.planpulse.avro.RejectedRecord;
-import io.planpulse.avro.StatusChange;
-import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.intake.CommitHook;
+import io.planpulse.intake.IntakeOutput;
 import io.planpulse.intake.IntakeProcessor;
+import io.planpulse.kpistage.KpiOutput;
 import io.planpulse.kpistage.KpiProcessor;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.PlanStoreUpdater;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -23,7 +22,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
@@ -82,7 +80,7 @@ public final class PlanpulseTopology {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.PLAN_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
-                Topics.PLAN, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("plan-source"),
+                Topics.PLAN.name(), Topics.PLAN.consumed("plan-source"),
                 () -> new PlanStoreUpdater(catalog));
 
         // Each input stream is its own sub-topology (its tasks never wait on another stream's partitions) with its
@@ -94,19 +92,18 @@ public final class PlanpulseTopology {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Topics.journalStore(s)),
                     Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
             builder.addStateStore(CommitHook.builder(Topics.commitHook(s)));
-            Map<String, KStream<String, Routed>> routes = builder
+            Map<String, KStream<String, IntakeOutput>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
                     .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock()),
                             Named.as(Topics.intakeName(s)), Topics.journalStore(s), Topics.commitHook(s))
                     .split(Named.as("route-" + s.type() + "-"))
-                    .branch((k, v) -> v.topic().equals(Topics.REJECTED), Branched.as("rejected"))
+                    .branch((k, v) -> v instanceof IntakeOutput.Rejected, Branched.as("rejected"))
                     .defaultBranch(Branched.as("kpi-input"));
             routes.get("route-" + s.type() + "-rejected")
-                    .mapValues(v -> (RejectedRecord) v.value(), Named.as("as-rejected-" + s.type()))
-                    .to(Topics.REJECTED, Produced.with(Serdes.String(), Topics.REJECTED_RECORD.serde())
-                            .withName("rejected-sink-" + s.type()));
+                    .mapValues(v -> ((IntakeOutput.Rejected) v).record(), Named.as("as-rejected-" + s.type()))
+                    .to(Topics.REJECTED.name(), Topics.REJECTED.produced("rejected-sink-" + s.type()));
             KStream<String, KpiInput> in = routes.get("route-" + s.type() + "-kpi-input")
-                    .mapValues(v -> (KpiInput) v.value(), Named.as("as-kpi-input-" + s.type()))
+                    .mapValues(v -> ((IntakeOutput.ToKpi) v).input(), Named.as("as-kpi-input-" + s.type()))
                     .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
                             .withName(Topics.kpiInputRepartition(s)).withNumberOfPartitions(1));
             kpiInput = kpiInput == null ? in : kpiInput.merge(in, Named.as("merge-kpi-input-" + s.type()));
@@ -125,25 +122,24 @@ public final class PlanpulseTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
                 Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()).withCachingEnabled());
 
-        Map<String, KStream<String, Routed>> outputs = kpiInput
+        Map<String, KStream<String, KpiOutput>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
                                 settings.clockTick()),
                         Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
                         Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
                 .split(Named.as("out-"))
-                .branch((k, v) -> v.topic().equals(Topics.KPI), Branched.as("kpi"))
-                .branch((k, v) -> v.topic().equals(Topics.UNPLANNED), Branched.as("unplanned"))
+                .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
+                .branch((k, v) -> v instanceof KpiOutput.Unplanned, Branched.as("unplanned"))
                 .defaultBranch(Branched.as("status"));
+        // The casts follow the branch predicates above (a sealed type has no pattern switch on Java 17).
         outputs.get("out-kpi")
-                .mapValues(v -> (KpiSnapshot) v.value(), Named.as("as-kpi"))
-                .to(Topics.KPI, Produced.with(Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withName("kpi-sink"));
+                .mapValues(v -> ((KpiOutput.Snapshot) v).snapshot(), Named.as("as-kpi"))
+                .to(Topics.KPI.name(), Topics.KPI.produced("kpi-sink"));
         outputs.get("out-unplanned")
-                .mapValues(v -> (UnplannedSubject) v.value(), Named.as("as-unplanned"))
-                .to(Topics.UNPLANNED, Produced.with(Serdes.String(), Topics.UNPLANNED_SUBJECT.serde())
-                        .withName("unplanned-sink"));
+                .mapValues(v -> ((KpiOutput.Unplanned) v).subject(), Named.as("as-unplanned"))
+                .to(Topics.UNPLANNED.name(), Topics.UNPLANNED.produced("unplanned-sink"));
         outputs.get("out-status")
-                .mapValues(v -> (StatusChange) v.value(), Named.as("as-status-change"))
-                .to(Topics.STATUS_CHANGES, Produced.with(Serdes.String(), Topics.STATUS_CHANGE.serde())
-                        .withName("status-changes-sink"));
+                .mapValues(v -> ((KpiOutput.Change) v).change(), Named.as("as-status-change"))
+                .to(Topics.STATUS_CHANGES.name(), Topics.STATUS_CHANGES.produced("status-changes-sink"));
     }
 }

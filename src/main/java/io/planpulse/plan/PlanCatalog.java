@@ -1,8 +1,9 @@
 package io.planpulse.plan;
 
+import io.planpulse.base.Stream;
 import io.planpulse.avro.PlanTarget;
 import io.planpulse.avro.PlanVersion;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -2,7 +2,7 @@ package io.planpulse.plan;
 
 import io.planpulse.avro.PlanTarget;
 import io.planpulse.avro.PlanVersion;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

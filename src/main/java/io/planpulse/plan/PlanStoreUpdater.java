@@ -1,6 +1,6 @@
 package io.planpulse.plan;
 
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -1,5 +1,6 @@
 package io.planpulse.plan;
 
+import io.planpulse.base.Stream;
 import java.util.Set;
 
 /** The event source feeding a target (CONTRACT section 4). */

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.planpulse.avro.KpiSnapshot;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import java.time.Duration;
 import io.planpulse.avro.UnplannedSubject;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ public final class KpiView implements AutoCloseable {
     private void loop() {
         try {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(Topics.KPI, Topics.UNPLANNED)) {
+            for (String topic : List.of(Topics.KPI.name(), Topics.UNPLANNED.name())) {
                 consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
             consumer.assign(parts);
@@ -110,7 +110,7 @@ public final class KpiView implements AutoCloseable {
                     lock.writeLock().lock();
                     try {
                         for (ConsumerRecord<String, byte[]> r : records) {
-                            if (r.topic().equals(Topics.UNPLANNED)) {
+                            if (r.topic().equals(Topics.UNPLANNED.name())) {
                                 applyUnplanned(r);
                             } else {
                                 apply(r);
@@ -297,6 +297,10 @@ public final class KpiView implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running.set(false);
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(); // never started: the loop that closes it never ran
+            return;
+        }
         consumer.wakeup();
         thread.join(5000);
     }

@@ -9,7 +9,7 @@ import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Kind;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.Source;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.time.Duration;
 import java.time.Instant;

@@ -35,7 +35,7 @@ class CommandLineTest {
     void shouldRunOnTheWallClockMovedIntoTheClockYear() {
         java.time.ZoneId zone = java.time.ZoneId.of("Asia/Shanghai");
         java.time.ZonedDateTime now = java.time.ZonedDateTime.now(zone);
-        java.time.ZonedDateTime moved = java.time.ZonedDateTime.now(Planpulse.clockInYear(2025, zone)).withZoneSameInstant(zone);
+        java.time.ZonedDateTime moved = java.time.ZonedDateTime.now(io.planpulse.app.SimulatedFeed.clockInYear(2025, zone)).withZoneSameInstant(zone);
         assertThat(moved.getYear()).isEqualTo(2025);
         assertThat(moved.getMonth()).isEqualTo(now.getMonth());
         assertThat(java.time.Duration.between(now.withYear(2025), moved).abs()).isLessThan(java.time.Duration.ofMinutes(1));

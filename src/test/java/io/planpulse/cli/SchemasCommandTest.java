@@ -88,7 +88,7 @@ class SchemasCommandTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("planpulse.truck-departures-value: schema id ").contains("registered 5 schemas in "
                     + registry.url());
-            for (io.planpulse.plan.Stream s : io.planpulse.plan.Stream.values()) {
+            for (io.planpulse.base.Stream s : io.planpulse.base.Stream.values()) {
                 List<String> versions = registry.subject(s.topic() + "-value");
                 assertThat(versions).hasSize(1);
                 assertThat(SchemaNormalization.parsingFingerprint64(new Schema.Parser().parse(versions.get(0))))

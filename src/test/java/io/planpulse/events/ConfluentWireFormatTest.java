@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TruckDeparture;
-import io.planpulse.pipeline.Topics;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Topics;
+import io.planpulse.base.Stream;
 import io.planpulse.registry.FakeSchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.planpulse.avro.RejectedRecord;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import io.planpulse.pipeline.TopologyFixture;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package io.planpulse.events;
 
+import io.planpulse.base.AvroCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,7 +115,7 @@ class SchemaCompatibilityTest {
     @Test
     void shouldRejectARecordWhoseWriterSchemaWasNeverReleased() throws Exception {
         byte[] bytes = writeWith(progressWithoutMilestone());
-        assertThatThrownBy(() -> EventDecoder.decode(io.planpulse.plan.Stream.PROJECT_PROGRESS, bytes))
+        assertThatThrownBy(() -> EventDecoder.decode(io.planpulse.base.Stream.PROJECT_PROGRESS, bytes))
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo(Rejection.UNKNOWN_SCHEMA));
     }
 }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.planpulse.cli.Progress;
-import io.planpulse.cli.TopicAdmin;
-import io.planpulse.cli.Replay;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.app.Progress;
+import io.planpulse.app.TopicAdmin;
+import io.planpulse.app.Replay;
+import io.planpulse.base.Topics;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -191,7 +191,7 @@ class CrashConsistencyIT {
         });
         Set<String> positions = new HashSet<>();
         long[] total = {0};
-        TopicAdmin.readAll(Map.of("bootstrap.servers", bootstrap), Topics.REJECTED,
+        TopicAdmin.readAll(Map.of("bootstrap.servers", bootstrap), Topics.REJECTED.name(),
                 Topics.REJECTED_RECORD.serde().deserializer(), r -> {
                     assertThat(r.value().getReason()).isEqualTo("negative_amount");
                     positions.add(r.value().getTopic() + "/" + r.value().getPartition() + "/" + r.value().getOffset());

@@ -3,9 +3,9 @@ package io.planpulse.intake;
 import static io.planpulse.pipeline.TopologyFixture.truck;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import io.planpulse.pipeline.TopologyFixture;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.planpulse.avro.internal.KpiInput;
-import io.planpulse.pipeline.Routed;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.intake.IntakeOutput;
+import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class RestoredSumsTest {
 
     @Test
     void shouldHandOverRestoredSumsOnceWithoutWaitingForARecord() {
-        MockProcessorContext<String, Routed> context = new MockProcessorContext<>();
+        MockProcessorContext<String, IntakeOutput> context = new MockProcessorContext<>();
         KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 Topics.journalStore(Stream.TRUCK_DEPARTURE)), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
@@ -64,7 +64,7 @@ class RestoredSumsTest {
         once.getPunctuator().punctuate(1_100);
         assertThat(once.cancelled()).as("it runs once").isTrue();
         assertThat(context.forwarded()).singleElement().satisfies(f -> {
-            KpiInput in = (KpiInput) f.record().value().value();
+            KpiInput in = ((IntakeOutput.ToKpi) f.record().value()).input();
             assertThat(in.getSubject()).isEqualTo("cq-hanoi\u001fVN\u001fyouyiguan");
             assertThat(in.getCount()).isEqualTo(2);
             assertThat(in.getAmounts()).containsExactly("2000001.0", "40.50");

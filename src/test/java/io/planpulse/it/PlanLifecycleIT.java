@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.broker.EmbeddedBroker;
-import io.planpulse.cli.Config;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.PlanLoad;
-import io.planpulse.cli.Progress;
-import io.planpulse.cli.Replay;
-import io.planpulse.cli.TopicAdmin;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.app.Config;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.Progress;
+import io.planpulse.app.Replay;
+import io.planpulse.app.TopicAdmin;
+import io.planpulse.base.Topics;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import java.io.PrintStream;
@@ -167,7 +167,7 @@ class PlanLifecycleIT {
                 // was published at all was published whole (every target of it)
                 Map<String, Set<String>> idsByVersion = new HashMap<>();
                 Map<String, Integer> sizeByVersion = new HashMap<>();
-                TopicAdmin.readAll(a.clients(), Topics.KPI, new ByteArrayDeserializer(), r -> {
+                TopicAdmin.readAll(a.clients(), Topics.KPI.name(), new ByteArrayDeserializer(), r -> {
                     if (r.value() == null) {
                         return;
                     }

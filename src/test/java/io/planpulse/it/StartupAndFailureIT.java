@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.planpulse.Planpulse;
 import io.planpulse.broker.EmbeddedBroker;
-import io.planpulse.cli.Config;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.Shutdown;
+import io.planpulse.app.Config;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.Shutdown;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -145,7 +145,7 @@ class StartupAndFailureIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             try {
-                assertThat(Planpulse.serve(app, shutdown, new PrintStream(out, true), new PrintStream(err, true))).isEqualTo(1);
+                assertThat(io.planpulse.cli.RunCommand.serve(app, shutdown, new PrintStream(out, true), new PrintStream(err, true))).isEqualTo(1);
             } finally {
                 shutdown.finished();
             }

@@ -1,6 +1,6 @@
 package io.planpulse.it;
 
-import io.planpulse.cli.Config;
+import io.planpulse.app.Config;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.planpulse.broker.EmbeddedBroker;
-import io.planpulse.cli.Config;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.PlanLoad;
-import io.planpulse.cli.TopicAdmin;
+import io.planpulse.app.Config;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.TopicAdmin;
 import io.planpulse.plan.PlanLoader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.planpulse.broker.EmbeddedBroker;
-import io.planpulse.cli.Config;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.PlanLoad;
-import io.planpulse.cli.Progress;
-import io.planpulse.cli.Replay;
+import io.planpulse.app.Config;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.Progress;
+import io.planpulse.app.Replay;
 import io.planpulse.pipeline.MutableClock;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;

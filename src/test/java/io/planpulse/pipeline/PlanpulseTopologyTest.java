@@ -1,5 +1,6 @@
 package io.planpulse.pipeline;
 
+import io.planpulse.base.Topics;
 import static io.planpulse.pipeline.TopologyFixture.hub;
 import static io.planpulse.pipeline.TopologyFixture.indicator;
 import static io.planpulse.pipeline.TopologyFixture.progress;
@@ -14,7 +15,7 @@ import io.planpulse.avro.TruckDeparture;
 import io.planpulse.events.EventDecoder;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.io.StringReader;
 import java.nio.ByteBuffer;

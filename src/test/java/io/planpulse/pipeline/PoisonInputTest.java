@@ -1,5 +1,6 @@
 package io.planpulse.pipeline;
 
+import io.planpulse.base.Topics;
 import static io.planpulse.pipeline.TopologyFixture.hub;
 import static io.planpulse.pipeline.TopologyFixture.indicator;
 import static io.planpulse.pipeline.TopologyFixture.progress;
@@ -9,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.events.EventDecoder;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashSet;

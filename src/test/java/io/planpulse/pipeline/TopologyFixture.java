@@ -1,5 +1,6 @@
 package io.planpulse.pipeline;
 
+import io.planpulse.base.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.IndicatorReport;
@@ -14,7 +15,7 @@ import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.PlanPublisher;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,13 +74,13 @@ public final class TopologyFixture implements AutoCloseable {
             inputs.put(s, driver.createInputTopic(s.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
                     WALL_START, Duration.ofMillis(1)));
         }
-        plan = driver.createInputTopic(Topics.PLAN, new StringSerializer(), new ByteArraySerializer());
-        kpi = driver.createOutputTopic(Topics.KPI, new StringDeserializer(), Topics.KPI_SNAPSHOT.serde().deserializer());
-        status = driver.createOutputTopic(Topics.STATUS_CHANGES, new StringDeserializer(),
+        plan = driver.createInputTopic(Topics.PLAN.name(), new StringSerializer(), new ByteArraySerializer());
+        kpi = driver.createOutputTopic(Topics.KPI.name(), new StringDeserializer(), Topics.KPI_SNAPSHOT.serde().deserializer());
+        status = driver.createOutputTopic(Topics.STATUS_CHANGES.name(), new StringDeserializer(),
                 Topics.STATUS_CHANGE.serde().deserializer());
-        rejected = driver.createOutputTopic(Topics.REJECTED, new StringDeserializer(),
+        rejected = driver.createOutputTopic(Topics.REJECTED.name(), new StringDeserializer(),
                 Topics.REJECTED_RECORD.serde().deserializer());
-        unplannedTopic = driver.createOutputTopic(Topics.UNPLANNED, new StringDeserializer(),
+        unplannedTopic = driver.createOutputTopic(Topics.UNPLANNED.name(), new StringDeserializer(),
                 Topics.UNPLANNED_SUBJECT.serde().deserializer());
     }
 

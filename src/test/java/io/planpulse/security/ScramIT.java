@@ -2,12 +2,12 @@ package io.planpulse.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.planpulse.cli.Config;
-import io.planpulse.cli.PipelineApp;
-import io.planpulse.cli.PlanLoad;
-import io.planpulse.cli.Progress;
-import io.planpulse.cli.Replay;
-import io.planpulse.cli.TopicAdmin;
+import io.planpulse.app.Config;
+import io.planpulse.app.PipelineApp;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.Progress;
+import io.planpulse.app.Replay;
+import io.planpulse.app.TopicAdmin;
 import io.planpulse.plan.PlanLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;

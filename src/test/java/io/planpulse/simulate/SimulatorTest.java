@@ -14,7 +14,7 @@ import io.planpulse.events.JsonEvents;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanLoader;
 import io.planpulse.plan.Source;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.time.Instant;
 import java.time.LocalDate;

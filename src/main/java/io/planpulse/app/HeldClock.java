@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import java.time.Clock;
 import java.time.Instant;

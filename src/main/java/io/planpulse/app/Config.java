@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -28,6 +28,8 @@ public final class Config {
     public static final String AS_OF = "planpulse.as.of";
     /** The deployment's zone: calendar months and years of facts; every plan's timezone must equal it. */
     public static final String TIMEZONE = "planpulse.timezone";
+    /** The zone of a deployment that names none (CONTRACT section 1). */
+    public static final java.time.ZoneId DEFAULT_ZONE = java.time.ZoneId.of("Asia/Shanghai");
     /** Confluent-compatible schema registry for Confluent-framed input (see ConfluentRegistry for its keys). */
     public static final String SCHEMA_REGISTRY_URL = io.planpulse.events.ConfluentRegistry.URL;
     public static final String CLOCK_YEAR = "planpulse.clock.year";
@@ -46,7 +48,7 @@ public final class Config {
         c.values.put(HTTP_PORT, "8080");
         c.values.put(PARTITIONS, "3");
         c.values.put(REPLICATION, "-1");
-        c.values.put(TIMEZONE, "Asia/Shanghai");
+        c.values.put(TIMEZONE, DEFAULT_ZONE.getId());
         c.values.put(THREAD_REPLACEMENTS, "3");
         c.values.put(THREAD_REPLACEMENT_WINDOW, "600");
         c.values.put("application.id", "planpulse");

@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

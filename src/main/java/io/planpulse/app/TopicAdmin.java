@@ -1,6 +1,6 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

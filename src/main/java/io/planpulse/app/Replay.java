@@ -1,9 +1,9 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.events.JsonEvents;
-import io.planpulse.pipeline.Topics;
-import io.planpulse.plan.Stream;
+import io.planpulse.base.Topics;
+import io.planpulse.base.Stream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,7 +101,7 @@ public final class Replay {
                 .setOffset(line).setReason(reason).setDetail(detail).setKey(null)
                 .setValue(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))).setRecordTimestamp(null)
                 .setRejectedAt(Instant.now()).build();
-        return new ProducerRecord<>(Topics.REJECTED, (file + ":" + line).getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(Topics.REJECTED.name(), (file + ":" + line).getBytes(StandardCharsets.UTF_8),
                 Topics.REJECTED_RECORD.encode(rr));
     }
 }

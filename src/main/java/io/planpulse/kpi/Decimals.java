@@ -1,4 +1,4 @@
-package io.planpulse.events;
+package io.planpulse.kpi;
 
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package io.planpulse.plan;
+package io.planpulse.base;
 
 import java.util.List;
 import java.util.Set;

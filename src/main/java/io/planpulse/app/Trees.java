@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

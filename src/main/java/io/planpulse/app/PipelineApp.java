@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -10,9 +10,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.planpulse.Planpulse;
 import io.planpulse.pipeline.PlanpulseTopology;
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.serve.Health;
 import io.planpulse.serve.HttpApi;
@@ -77,6 +76,7 @@ public final class PipelineApp implements AutoCloseable {
         try {
             http = new HttpApi(host, port, view, registry, this::ready).health(health::up).plans(catalog).start();
         } catch (BindException e) {
+            view.close();
             registry.close();
             throw cannotListen(host, port, e);
         }
@@ -118,8 +118,8 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     /** A port in use, or an address not of this host: a bad argument, said in one line. */
-    public static Planpulse.BadInput cannotListen(String host, int port, java.io.IOException e) {
-        return new Planpulse.BadInput("cannot listen on " + host + ":" + port + ": " + e.getMessage() + " (--http-port, "
+    public static CannotListen cannotListen(String host, int port, java.io.IOException e) {
+        return new CannotListen("cannot listen on " + host + ":" + port + ": " + e.getMessage() + " (--http-port, "
                 + Config.HTTP_PORT + ")");
     }
 
@@ -238,7 +238,7 @@ public final class PipelineApp implements AutoCloseable {
     /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
     public void awaitViewCaughtUp(Duration timeout) throws Exception {
         try (Admin admin = Admin.create(config.clients())) {
-            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI, Topics.UNPLANNED));
+            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI.name(), Topics.UNPLANNED.name()));
             await("KPI view", timeout, () -> end.entrySet().stream()
                     .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
         }

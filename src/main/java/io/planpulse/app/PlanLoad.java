@@ -1,6 +1,6 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
-import io.planpulse.pipeline.Topics;
+import io.planpulse.base.Topics;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanPublisher;
 import java.time.Instant;
@@ -49,7 +49,7 @@ public final class PlanLoad {
             producer.initTransactions();
             producer.beginTransaction();
             for (KeyValue<String, byte[]> kv : records) {
-                producer.send(new ProducerRecord<>(Topics.PLAN, kv.key, kv.value));
+                producer.send(new ProducerRecord<>(Topics.PLAN.name(), kv.key, kv.value));
                 if (kv.value == null) {
                     removed++;
                 }
@@ -62,7 +62,7 @@ public final class PlanLoad {
     /** The records planpulse.plan holds now (a tombstone removes one). */
     static Map<String, byte[]> current(Map<String, Object> clientConfig) {
         Map<String, byte[]> out = new HashMap<>();
-        TopicAdmin.readAll(clientConfig, Topics.PLAN, new ByteArrayDeserializer(), r -> {
+        TopicAdmin.readAll(clientConfig, Topics.PLAN.name(), new ByteArrayDeserializer(), r -> {
             if (r.value() == null) {
                 out.remove(r.key());
             } else {

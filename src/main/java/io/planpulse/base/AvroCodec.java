@@ -1,4 +1,4 @@
-package io.planpulse.events;
+package io.planpulse.base;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /** A codec that reads the given released versions of the schema. */
-    static <T extends SpecificRecord> AvroCodec<T> of(Schema schema, List<Schema> released) {
+    public static <T extends SpecificRecord> AvroCodec<T> of(Schema schema, List<Schema> released) {
         return new AvroCodec<>(schema, released);
     }
 
@@ -96,7 +96,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /** The released versions of a public schema, oldest first; internal records have none. */
-    static List<Schema> history(String name) {
+    public static List<Schema> history(String name) {
         List<Schema> out = new ArrayList<>();
         for (int v = 1; ; v++) {
             try (InputStream in = AvroCodec.class.getResourceAsStream("/schemas/history/" + name + "/v" + v + ".avsc")) {

@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;

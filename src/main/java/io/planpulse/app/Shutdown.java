@@ -1,4 +1,4 @@
-package io.planpulse.cli;
+package io.planpulse.app;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,0 +1,38 @@
+package io.planpulse.cli;
+
+import io.planpulse.app.Config;
+import io.planpulse.app.PlanLoad;
+import io.planpulse.app.TopicAdmin;
+import io.planpulse.plan.Plan;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code plan load}: validates a plan file and publishes it as the new version of its year's plan. */
+@Command(name = "load", description = "Validate a plan file and publish it to planpulse.plan (replacing that year's plan).")
+public final class PlanLoadCommand implements Callable<Integer> {
+    @Parameters(arity = "1", paramLabel = "FILE")
+    Path file;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan = Inputs.plans(List.of(file)).get(0);
+        Config config = cluster.config(Map.of());
+        if (!plan.timezone().equals(config.zone().getId())) {
+            System.err.printf("%s: timezone %s is not the deployment's (planpulse.timezone = %s): the pipeline would "
+                    + "refuse this version%n", file, plan.timezone(), config.zone().getId());
+            return BadInput.EXIT_CODE;
+        }
+        TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+        PlanLoad.Published n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString());
+        System.out.printf("plan %d: version %s published with %d targets (%d records of older versions removed)%n",
+                plan.year(), n.version(), n.targets(), n.removed());
+        return 0;
+    }
+}
