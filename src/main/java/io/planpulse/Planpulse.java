@@ -1,6 +1,6 @@
 package io.planpulse;
 
-import io.planpulse.app.QuietLogging;
+import io.planpulse.app.Logging;
 import io.planpulse.base.AvroCodec;
 import io.planpulse.cli.AccuracyCommand;
 import io.planpulse.cli.BadInput;
@@ -30,7 +30,7 @@ public final class Planpulse {
     boolean verbose;
 
     public static void main(String[] args) {
-        QuietLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
+        Logging.install(java.util.Arrays.asList(args).contains("--verbose"));
         AvroCodec.trustGeneratedClasses();
         System.exit(commandLine().execute(args));
     }

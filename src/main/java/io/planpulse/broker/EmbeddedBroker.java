@@ -1,6 +1,6 @@
 package io.planpulse.broker;
 
-import io.planpulse.app.QuietLogging;
+import io.planpulse.app.Logging;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         // stderr for progress and problems: they are shown with --verbose, or when the start fails.
         java.io.PrintStream stdout = System.out;
         java.io.ByteArrayOutputStream steps = new java.io.ByteArrayOutputStream();
-        System.setOut(QuietLogging.verbose() ? System.err : new java.io.PrintStream(steps, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(Logging.verbose() ? System.err : new java.io.PrintStream(steps, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             if (dataDir == null || !java.nio.file.Files.exists(dataDir.resolve("combined_0_0").resolve("meta.properties"))) {
                 cluster.format();

@@ -4,58 +4,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
 
 /**
- * The command line's logging leaves out the warnings Kafka's internals print during a normal start, matched by
- * logger and words, and keeps every other warning of the same loggers.
+ * The shipped logging configuration (log4j2.xml) leaves out the warnings Kafka's internals print during a normal
+ * start, matched by logger and words, and keeps every other warning of the same loggers; the verbose one keeps all.
  */
-class QuietLoggingTest {
+class LoggingTest {
     static final String METADATA = "[Consumer clientId=planpulse-1-StreamThread-1-consumer, groupId=planpulse] "
             + "The metadata response from the cluster reported a recoverable issue with correlation id {} : {}";
 
     @Test
     void shouldDropUnknownInternalTopicsWhileStreamsCreatesThemButKeepGenuineNetworkWarnings() {
-        String out = log("org.apache.kafka.clients.NetworkClient", l -> {
+        String out = log("log4j2.xml", "org.apache.kafka.clients.NetworkClient", l -> {
             l.warn(METADATA, 2, sorted(Map.of("planpulse-kpi-input-hub-throughput-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION,
                     "planpulse-planpulse-journal-hub-throughput-changelog", Errors.UNKNOWN_TOPIC_OR_PARTITION)));
             l.warn(METADATA, 3, sorted(Map.of("planpulse.kpi", Errors.UNKNOWN_TOPIC_OR_PARTITION)));
             l.warn(METADATA, 4, sorted(Map.of("planpulse-kpi-input-hub-throughput-repartition", Errors.LEADER_NOT_AVAILABLE)));
+            l.warn(METADATA, 5, sorted(Map.of("planpulse-kpi-input-hub-throughput-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "planpulse.kpi", Errors.UNKNOWN_TOPIC_OR_PARTITION)));
             l.warn("[AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9092) could not be "
                     + "established. Node may not be available.");
         });
         assertThat(out).doesNotContain("correlation id 2")
                 .contains("correlation id 3 : {planpulse.kpi=UNKNOWN_TOPIC_OR_PARTITION}")
                 .contains("correlation id 4 : {planpulse-kpi-input-hub-throughput-repartition=LEADER_NOT_AVAILABLE}")
+                .contains("correlation id 5 : ")
                 .contains("WARN NetworkClient - [AdminClient clientId=adminclient-1] Connection to node -1");
     }
 
     @Test
     void shouldDropTheOtherStartUpNoiseOnlyWhereItIsNoise() {
-        assertThat(log("org.apache.kafka.streams.StreamsConfig", l -> {
+        assertThat(log("log4j2.xml", "org.apache.kafka.streams.StreamsConfig", l -> {
             l.warn("Processing exception handler is not enabled for the GlobalThread. It's recommended to set ...");
             l.warn("Unrecognized config: some.typo");
         })).doesNotContain("GlobalThread").contains("Unrecognized config: some.typo");
-        assertThat(log("org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", l ->
+        assertThat(log("log4j2.xml", "org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", l ->
                 l.warn("[Consumer clientId=x-global-consumer, groupId=null] Not updating last stable offset for "
                         + "partition {} as it is no longer assigned", "planpulse.plan-0"))).isEmpty();
-        assertThat(log("org.apache.kafka.controller.QuorumController", l -> {
+        assertThat(log("log4j2.xml", "org.apache.kafka.controller.QuorumController", l -> {
             l.warn("[QuorumController id=0] Performing controller activation. The metadata log appears to be empty. "
                     + "Appending {} bootstrap record(s)", 6);
             l.warn("[QuorumController id=0] Renouncing the leadership due to a metadata log event.");
         })).doesNotContain("appears to be empty").contains("Renouncing the leadership");
-        assertThat(log("kafka.server.DefaultAutoTopicCreationManager", l -> {
+        assertThat(log("log4j2.xml", "kafka.server.DefaultAutoTopicCreationManager", l -> {
             l.warn("Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS': Topic "
                     + "'__transaction_state' already exists.");
             l.warn("Auto topic creation failed for __consumer_offsets with error 'INVALID_REPLICATION_FACTOR': ...");
         })).doesNotContain("TOPIC_ALREADY_EXISTS").contains("INVALID_REPLICATION_FACTOR");
-        assertThat(log("org.apache.kafka.streams.processor.internals.StateDirectory", l -> {
+        assertThat(log("log4j2.xml", "org.apache.kafka.streams.processor.internals.StateDirectory", l -> {
             l.warn("Using an OS temp directory in the state.dir property can cause failures ... Resolved state.dir: "
                     + "[/tmp/planpulse-demo123/state]");
             l.warn("Using an OS temp directory in the state.dir property can cause failures ... Resolved state.dir: "
@@ -65,28 +72,26 @@ class QuietLoggingTest {
 
     @Test
     void shouldKeepErrorsAndTheirStackTraces() {
-        String out = log("org.apache.kafka.clients.NetworkClient", l ->
+        String out = log("log4j2.xml", "org.apache.kafka.clients.NetworkClient", l ->
                 l.error("[Producer clientId=p] failed {} times", 3, new IllegalStateException("boom")));
         assertThat(out).contains("ERROR NetworkClient - [Producer clientId=p] failed 3 times")
                 .contains("java.lang.IllegalStateException: boom").contains("\tat ");
     }
 
     @Test
-    void shouldLeaveEveryOtherLoggerToSlf4jSimple() {
-        assertThat(logger("org.apache.kafka.streams.processor.internals.StreamThread").getClass().getName())
-                .isEqualTo("org.slf4j.simple.SimpleLogger");
-        assertThat(logger("org.apache.kafka.clients.NetworkClient")).isInstanceOf(QuietLogging.Filtered.class);
+    void shouldShowPlanpulsesInfoAndOnlyWarningsOfOthers() {
+        assertThat(log("log4j2.xml", "io.planpulse.app.PipelineApp", l -> l.info("started"))).contains("INFO PipelineApp - started");
+        assertThat(log("log4j2.xml", "org.apache.kafka.streams.processor.internals.StreamThread", l -> l.info("rebalancing")))
+                .isEmpty();
     }
 
     @Test
     void shouldFilterNothingWithVerbose() {
-        System.setProperty(QuietLogging.VERBOSE, "true");
-        try {
-            assertThat(logger("org.apache.kafka.clients.NetworkClient").getClass().getName())
-                    .isEqualTo("org.slf4j.simple.SimpleLogger");
-        } finally {
-            System.clearProperty(QuietLogging.VERBOSE);
-        }
+        String out = log("log4j2-verbose.xml", "org.apache.kafka.controller.QuorumController", l -> {
+            l.warn("[QuorumController id=0] The metadata log appears to be empty.");
+            l.info("[QuorumController id=0] Becoming the active controller");
+        });
+        assertThat(out).contains("appears to be empty").contains("Becoming the active controller");
     }
 
     @Test
@@ -102,21 +107,22 @@ class QuietLoggingTest {
         return new TreeMap<>(m);
     }
 
-    private static Logger logger(String name) {
-        QuietLogging provider = new QuietLogging();
-        provider.initialize();
-        return provider.getLoggerFactory().getLogger(name);
-    }
-
-    /** What a logger of the command line's logging prints on stderr. */
-    private static String log(String name, java.util.function.Consumer<Logger> calls) {
-        Logger l = logger(name);
+    /** What a logger prints on stderr under one of the shipped configurations (a context of its own). */
+    private static String log(String configuration, String name, Consumer<Logger> calls) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggerContext context;
         try {
-            calls.accept(l);
+            context = Configurator.initialize("logging-test-" + configuration, null,
+                    LoggingTest.class.getClassLoader().getResource(configuration).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            calls.accept(context.getLogger(name));
         } finally {
+            Configurator.shutdown(context);
             System.setErr(err);
         }
         return captured.toString(StandardCharsets.UTF_8);
