@@ -22,7 +22,7 @@ final class Charts {
     static String statusByCategory(DispatchReport.District d) {
         List<String> categories = MonthReport.categories(d.rows());
         int rowH = 26;
-        int left = 170;
+        int left = 210;
         int width = 760;
         int barW = width - left - 60;
         int legendH = 30;

@@ -63,17 +63,19 @@ public final class HtmlReport {
             h.append("<h2>").append(Html.escape(d.name())).append(" ").append(Html.escape(d.code())).append("</h2>");
         }
         summary(h, d);
-        h.append("<section><h2>一、总体情况<span class=\"en\">Overview</span></h2><div class=\"charts\">")
-                .append(Charts.statusByCategory(d));
+        h.append("<section><h2>一、总体情况<span class=\"en\">Overview</span></h2><div class=\"charts\">");
+        figure(h, "各类指标状态", "Targets by category and status", Charts.statusByCategory(d));
         if (!d.projects().isEmpty()) {
-            h.append(Charts.projectInvestment(d.projectTotals(), Labels.unit(d.projects().get(0).unit())));
+            figure(h, "重点项目月度投资与计划", "Key projects: investment by month against plan",
+                    Charts.projectInvestment(d.projectTotals(), Labels.unit(d.projects().get(0).unit())));
         }
         Set<String> projects = d.projects().stream().map(DispatchReport.Project::id).collect(Collectors.toSet());
         List<DispatchReport.Row> flows = d.rows().stream()
                 .filter(x -> x.kind().equals(Kind.CUMULATIVE_FLOW.wire()) && !projects.contains(x.id()))
                 .limit(CHART_ROWS).toList();
         if (!flows.isEmpty()) {
-            h.append(Charts.completionVsExpected(flows));
+            figure(h, "累计类指标完成率与序时进度", "Cumulative targets: completion against time-elapsed progress",
+                    Charts.completionVsExpected(flows));
         }
         h.append("</div></section>");
 
@@ -92,6 +94,11 @@ public final class HtmlReport {
         list(h, "四、滞后指标", "Lagging targets", d.lagging(), false);
         list(h, "五、逾期未报", "Overdue monthly reports", d.overdue(), false);
         list(h, "六、预警", "Early warnings: on schedule, heading for a miss", d.earlyWarnings(), true);
+    }
+
+    private static void figure(StringBuilder h, String zh, String en, String svg) {
+        h.append("<figure><figcaption>").append(Html.escape(zh)).append(" <span class=\"en\">").append(Html.escape(en))
+                .append("</span></figcaption>").append(svg).append("</figure>");
     }
 
     private static void list(StringBuilder h, String zh, String en, List<DispatchReport.Row> rows, boolean projection) {
@@ -297,7 +304,8 @@ public final class HtmlReport {
             .cards{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0}
             .card{border:1px solid #ddd;border-top:4px solid #1a5fa8;padding:6px 12px;min-width:84px}
             .card b{display:block;font-size:20px}.card .en{display:block}
-            .charts{display:flex;flex-wrap:wrap;gap:14px}
+            .charts{display:flex;flex-wrap:wrap;gap:14px}figure{margin:0}
+            figcaption{font-weight:600;margin:4px 0}figcaption .en{font-weight:normal}
             svg.chart{border:1px solid #eee;background:#fcfcfc;max-width:100%;height:auto}
             table{border-collapse:collapse;width:100%;margin:4px 0 10px}
             th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top}

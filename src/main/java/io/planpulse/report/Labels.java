@@ -29,9 +29,11 @@ final class Labels {
     private static final Map<String, String> DISTRICTS = Map.of(
             "500113", "巴南区", "500112", "渝北区", "500000", "重庆市");
 
-    private static final Map<String, String> UNITS = Map.of(
-            "CNY_100M", "亿元", "CNY_10k", "万元", "10k_tonnes", "万吨", "trips", "车次", "percent_growth", "%",
-            "percent", "%");
+    private static final Map<String, String> UNITS = Map.ofEntries(
+            Map.entry("CNY_100M", "亿元"), Map.entry("CNY_10k", "万元"), Map.entry("10k_tonnes", "万吨"),
+            Map.entry("trips", "车次"), Map.entry("percent_growth", "%"), Map.entry("percent", "%"),
+            Map.entry("count", "个"), Map.entry("10k_mu", "万亩"), Map.entry("index_prev_year_100", "上年=100"),
+            Map.entry("CNY_10k_per_person", "万元/人"));
 
     static Text category(String c) {
         return CATEGORIES.getOrDefault(c, new Text(c, c));
