@@ -8,6 +8,7 @@ import io.planpulse.cli.BrokerCommand;
 import io.planpulse.cli.DemoCommand;
 import io.planpulse.cli.PlanCommand;
 import io.planpulse.cli.ReplayCommand;
+import io.planpulse.cli.ReportCommand;
 import io.planpulse.cli.RunCommand;
 import io.planpulse.cli.SchemasCommand;
 import io.planpulse.cli.SimulateCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
                 ReplayCommand.class, SimulateCommand.class, io.planpulse.bench.Bench.class,
-                SchemasCommand.class, AccuracyCommand.class})
+                SchemasCommand.class, AccuracyCommand.class, ReportCommand.class})
 public final class Planpulse {
     public static final int BAD_INPUT = BadInput.EXIT_CODE;
 

@@ -191,6 +191,8 @@ public final class HttpApi implements AutoCloseable {
                     }
                 }
                 send(ex, 200, items);
+            } else if (io.planpulse.report.ReportRoute.matches(path)) {
+                io.planpulse.report.ReportRoute.respond(ex, q, view.all(), catalog); // issue 22: the dispatch report
             // ---- issue 15: schemas for producers (GET /schemas, GET /schemas/{type}; see SchemaRoutes) ----
             } else if (SchemaRoutes.matches(path)) {
                 SchemaRoutes.Answer a = SchemaRoutes.answer(path);

@@ -38,7 +38,8 @@ class LayoutTest {
         ALLOWED.put("intake", List.of("base", "events", "facts", "kpi", "plan"));
         ALLOWED.put("kpistage", List.of("base", "facts", "intake", "kpi", "plan"));
         ALLOWED.put("pipeline", List.of("base", "intake", "kpistage", "plan"));
-        ALLOWED.put("serve", List.of("base", "events", "kpi", "plan"));
+        ALLOWED.put("report", List.of("base", "kpi", "plan"));
+        ALLOWED.put("serve", List.of("base", "events", "kpi", "plan", "report"));
         ALLOWED.put("simulate", List.of("base", "events", "plan"));
         ALLOWED.put("accuracy", List.of("base", "events", "kpi", "plan", "simulate"));
         ALLOWED.put("app", List.of("base", "events", "pipeline", "plan", "serve", "simulate"));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TestCommandTest {
     static final List<String> ALL = List.of("prometheus", "prometheus-alertmanager", "docker-compose", "python3",
-            "python3-confluent-kafka", "python3-avro");
+            "python3-confluent-kafka", "python3-avro", "chromium", "fonts-wqy-microhei");
 
     record Run(int exit, String stderr, List<String> calls) {
     }
@@ -46,8 +46,10 @@ class TestCommandTest {
         assertThat(r.calls()).containsExactly(
                 "sudo apt-get update -qq",
                 "apt-get update -qq DEBIAN_FRONTEND=",
-                "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus python3-avro",
-                "apt-get install -y -qq --no-install-recommends prometheus python3-avro DEBIAN_FRONTEND=noninteractive",
+                "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus python3-avro chromium "
+                        + "fonts-wqy-microhei",
+                "apt-get install -y -qq --no-install-recommends prometheus python3-avro chromium fonts-wqy-microhei "
+                        + "DEBIAN_FRONTEND=noninteractive",
                 "sudo service prometheus stop",
                 "service prometheus stop",
                 "mvn -B verify");
@@ -66,7 +68,8 @@ class TestCommandTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.calls()).isEmpty();
         assertThat(r.stderr().strip().lines()).containsExactly("test: missing Debian packages; as root run: apt-get install "
-                + "--no-install-recommends prometheus-alertmanager docker-compose python3-confluent-kafka python3-avro");
+                + "--no-install-recommends prometheus-alertmanager docker-compose python3-confluent-kafka python3-avro chromium "
+                + "fonts-wqy-microhei");
     }
 
     @Test

@@ -1,0 +1,170 @@
+package io.planpulse.cli;
+
+import io.planpulse.avro.KpiSnapshot;
+import io.planpulse.avro.PlanTarget;
+import io.planpulse.app.Config;
+import io.planpulse.app.TopicAdmin;
+import io.planpulse.base.Topics;
+import io.planpulse.plan.PlanCodec;
+import io.planpulse.plan.Target;
+import io.planpulse.report.DispatchReport;
+import io.planpulse.report.ReportRequest;
+import io.planpulse.report.Reports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code planpulse report}: the monthly dispatch report (月度调度通报) through a month, written to a file, from what the
+ * cluster holds: the KPI snapshots on planpulse.kpi and the plan version they were computed from on planpulse.plan
+ * (CONTRACT section 7; see docs/report.md).
+ */
+@Command(name = "report", description = "Write the monthly dispatch report (月度调度通报) through month M as HTML or XLSX, "
+        + "from the KPI snapshots and the plan on the cluster.")
+public final class ReportCommand implements Callable<Integer> {
+    /** Where the deployment's district is configured (CONTRACT section 1b). */
+    static final String DISTRICT = "planpulse.district";
+
+    @Option(names = "--year", required = true, description = "Plan year.")
+    String year;
+    @Option(names = "--month", required = true, description = "Month of the report, 1 to 12: figures through its end.")
+    String month;
+    @Option(names = "--district", description = "6-digit district code (default: the deployment's, planpulse.district).")
+    String district;
+    @Option(names = "--format", description = "html (default) or xlsx.")
+    String format;
+    @Option(names = "--out", description = "File to write (default: report-YEAR-MM.html or .xlsx in the current directory).")
+    Path out;
+    @Option(names = "--as-of", description = "When the report is made, for the overdue list (a date or an ISO instant; "
+            + "default: the pipeline's clock as the newest KPI snapshot shows it).")
+    String asOf;
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or PLANPULSE_BOOTSTRAP_SERVERS).")
+    String bootstrap;
+    @Option(names = "--config", description = "Properties file: Kafka client keys and planpulse.* keys.")
+    Path configFile;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ReportRequest request;
+        try {
+            request = ReportRequest.parse(year, month, district, format);
+        } catch (ReportRequest.Invalid e) {
+            throw new BadInput("report: " + e.getMessage());
+        }
+        if (configFile != null && !Files.isReadable(configFile)) {
+            throw new BadInput(configFile + ": no such file or not readable");
+        }
+        Map<String, String> flags = new HashMap<>();
+        flags.put("bootstrap.servers", bootstrap);
+        Config config = Config.load(configFile, System.getenv(), flags);
+        if (config.get("bootstrap.servers") == null) {
+            throw new BadInput("--bootstrap-servers (or PLANPULSE_BOOTSTRAP_SERVERS) is required");
+        }
+        Instant madeAt = asOf == null ? null : Inputs.asOf(asOf, config.zone());
+        Path file = out != null ? out : Path.of(request.fileName());
+        if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+            throw new BadInput("--out: no such directory: " + file.getParent());
+        }
+        String deployment = Objects.requireNonNullElse(config.get(DISTRICT), ReportRequest.DEFAULT_DISTRICT);
+
+        Map<String, KpiSnapshot> snapshots = snapshots(config.clients(), request.year());
+        String version = version(snapshots.values());
+        List<Target> targets = targets(config.clients(), request.year(), version);
+        DispatchReport report;
+        try {
+            report = Reports.build(request, targets, snapshots.values(), deployment, version, madeAt);
+        } catch (Reports.NotFound e) {
+            throw new BadInput("report: " + e.getMessage());
+        }
+        byte[] body = Reports.render(report, request.format());
+        try {
+            Files.write(file, body);
+        } catch (IOException e) {
+            throw new BadInput(file + ": cannot write: " + e.getMessage());
+        }
+        spec.commandLine().getOut().printf("report %d-%02d (%s): %d targets, %d lagging, %d overdue, %d early warnings "
+                        + "written to %s%n", request.year(), request.month(), request.format().extension(),
+                report.districts().get(0).rows().size(), report.districts().get(0).lagging().size(),
+                report.districts().get(0).overdue().size(), report.districts().get(0).earlyWarnings().size(), file);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The year's KPI snapshots on planpulse.kpi (committed records, tombstones applied), by target id. */
+    static Map<String, KpiSnapshot> snapshots(Map<String, Object> clients, int year) {
+        Map<String, KpiSnapshot> out = new HashMap<>();
+        TopicAdmin.readAll(clients, Topics.KPI.name(), new ByteArrayDeserializer(), r -> {
+            if (r.key() == null || !r.key().startsWith(year + "/")) {
+                return;
+            }
+            String id = r.key().substring(r.key().indexOf('/') + 1);
+            if (r.value() == null) {
+                out.remove(id);
+                return;
+            }
+            try {
+                out.put(id, Topics.KPI_SNAPSHOT.decode(r.value()));
+            } catch (IOException | RuntimeException e) {
+                out.remove(id);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The plan version the snapshots were computed from: of the versions whose every target has a snapshot, the one
+     * evaluated last (a version being switched to is not complete yet); null for plans published before versions.
+     */
+    static String version(java.util.Collection<KpiSnapshot> snapshots) {
+        Map<String, List<KpiSnapshot>> byVersion = new HashMap<>();
+        for (KpiSnapshot s : snapshots) {
+            byVersion.computeIfAbsent(String.valueOf(s.getPlanVersion()), v -> new ArrayList<>()).add(s);
+        }
+        Comparator<List<KpiSnapshot>> complete = Comparator.comparing(l -> l.get(0).getPlanSize() == null
+                || l.size() >= l.get(0).getPlanSize());
+        return byVersion.values().stream()
+                .max(complete.thenComparing(l -> l.stream().map(KpiSnapshot::getUpdatedAt)
+                        .max(Comparator.naturalOrder()).orElse(Instant.EPOCH)))
+                .map(l -> l.get(0).getPlanVersion()).orElse(null);
+    }
+
+    /** The targets of one version of the year's plan on planpulse.plan (version null: the records without one). */
+    static List<Target> targets(Map<String, Object> clients, int year, String version) {
+        Map<String, PlanTarget> records = new HashMap<>();
+        TopicAdmin.readAll(clients, Topics.PLAN.name(), new ByteArrayDeserializer(), r -> {
+            if (r.key() == null || !r.key().startsWith(year + "/") || r.key().contains("/~version/")) {
+                return;
+            }
+            if (r.value() == null) {
+                records.remove(r.key());
+                return;
+            }
+            try {
+                records.put(r.key(), Topics.PLAN_TARGET.decode(r.value()));
+            } catch (IOException | RuntimeException e) {
+                records.remove(r.key());
+            }
+        });
+        List<Target> out = new ArrayList<>();
+        records.values().stream()
+                .filter(p -> p.getYear() == year && Objects.equals(p.getPlanVersion(), version))
+                .sorted(Comparator.comparing(PlanTarget::getId))
+                .forEach(p -> out.add(PlanCodec.fromAvro(p)));
+        return out;
+    }
+}
