@@ -3,6 +3,9 @@ package io.planpulse.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.planpulse.Planpulse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The relay between Alertmanager's webhook and local robot stubs: answers, retries, refusals and configuration. */
 class NotifyRelayTest {
@@ -152,5 +156,22 @@ class NotifyRelayTest {
                     kind: wechat
                     url_env: X
                 """, Map.of())).hasMessageContaining("dingtalk or feishu");
+    }
+
+    @Test
+    void shouldExitWithTwoOnABadConfigurationWithoutEchoingTheSecretAndPrintItsUsageOnHelp() throws Exception {
+        Path bad = dir.resolve("bad.yml");
+        Files.writeString(bad, "routes:\n  /x:\n    kind: dingtalk\n    url_env: X\n    secret: SECabc123\n");
+        CommandLine cl = Planpulse.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("notify-relay", "--config", bad.toString())).isEqualTo(Planpulse.BAD_INPUT);
+        assertThat(err.toString()).contains("secret_file or secret_env").doesNotContain("SECabc123");
+
+        StringWriter out = new StringWriter();
+        CommandLine help = Planpulse.commandLine();
+        help.setOut(new PrintWriter(out));
+        assertThat(help.execute("notify-relay", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: planpulse notify-relay").contains("--config");
     }
 }
