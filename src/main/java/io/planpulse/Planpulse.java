@@ -6,6 +6,7 @@ import io.planpulse.cli.AccuracyCommand;
 import io.planpulse.cli.BadInput;
 import io.planpulse.cli.BrokerCommand;
 import io.planpulse.cli.DemoCommand;
+import io.planpulse.cli.NotifyRelayCommand;
 import io.planpulse.cli.PlanCommand;
 import io.planpulse.cli.ReplayCommand;
 import io.planpulse.cli.ReportCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
                 ReplayCommand.class, SimulateCommand.class, io.planpulse.bench.Bench.class,
-                SchemasCommand.class, AccuracyCommand.class, ReportCommand.class})
+                SchemasCommand.class, AccuracyCommand.class, ReportCommand.class, NotifyRelayCommand.class})
 public final class Planpulse {
     public static final int BAD_INPUT = BadInput.EXIT_CODE;
 

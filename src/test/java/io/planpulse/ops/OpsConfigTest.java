@@ -54,7 +54,7 @@ class OpsConfigTest {
         assertThat(r.exit()).as(r.output()).isZero();
         Tools.Result services = Tools.run("docker-compose", "-f", "docker-compose.yml", "config", "--services");
         assertThat(services.output().lines()).contains("kafka", "planpulse", "simulator", "prometheus", "alertmanager",
-                "grafana");
+                "grafana", "notify-relay");
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -75,6 +77,10 @@ final class Tools {
      * Alertmanager's group_wait and group_interval are cut to 1 s.
      */
     static final class AlertStack implements AutoCloseable {
+        /** The WeCom API and the notify-relay as the shipped alertmanager.yml names them. */
+        static final String WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/";
+        static final String RELAY = "http://notify-relay:9095";
+        static final String CLOSED = "http://127.0.0.1:1";
         final String prometheus;
         final String alertmanager;
         final List<Notification> notifications = new CopyOnWriteArrayList<>();
@@ -91,6 +97,17 @@ final class Tools {
          * Logs and data go under {@code dir}.
          */
         static AlertStack start(Path dir, String scrapeTarget) throws Exception {
+            return start(dir, scrapeTarget, Map.of());
+        }
+
+        /**
+         * As {@link #start(Path, String)}, with {@code rewrites} (text of alertmanager.yml to its replacement) applied
+         * as well. Without them the WeCom API and the notify-relay point at a closed local port: those notifications
+         * fail (Alertmanager logs it) and nothing leaves the machine.
+         */
+        static AlertStack start(Path dir, String scrapeTarget, Map<String, String> rewrites) throws Exception {
+            Map<String, String> endpoints = new LinkedHashMap<>(Map.of(WECOM_API, CLOSED + "/cgi-bin/", RELAY, CLOSED));
+            endpoints.putAll(rewrites);
             int amPort = freePort();
             int promPort = freePort();
             AlertStack s = new AlertStack("http://127.0.0.1:" + promPort, "http://127.0.0.1:" + amPort);
@@ -107,7 +124,17 @@ final class Tools {
                         .replace("http://alert-webhook:5001", "http://127.0.0.1:" + s.webhook.getAddress().getPort())
                         .replace("group_wait: 30s", "group_wait: 1s").replace("group_wait: 10s", "group_wait: 1s")
                         .replace("group_interval: 5m", "group_interval: 1s");
+                for (Map.Entry<String, String> e : endpoints.entrySet()) {
+                    am = am.replace(e.getKey(), e.getValue());
+                }
                 Files.writeString(dir.resolve("alertmanager.yml"), am);
+                // alertmanager.yml names its templates relative to itself.
+                Files.createDirectories(dir.resolve("templates"));
+                try (var templates = Files.list(ROOT.resolve("deploy/alertmanager/templates"))) {
+                    for (Path t : templates.toList()) {
+                        Files.copy(t, dir.resolve("templates").resolve(t.getFileName()));
+                    }
+                }
                 s.processes.add(Tools.start(dir.resolve("alertmanager.log"), "prometheus-alertmanager",
                         "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am-data"),
                         "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="));
