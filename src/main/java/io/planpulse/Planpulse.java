@@ -50,7 +50,8 @@ import picocli.CommandLine.Parameters;
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {Planpulse.Demo.class, Planpulse.Run.class, Planpulse.Broker.class, Planpulse.PlanCmd.class,
                 Planpulse.ReplayCmd.class, Planpulse.Simulate.class, io.planpulse.bench.Bench.class,
-                io.planpulse.cli.SchemasCommand.class, io.planpulse.accuracy.Accuracy.class})
+                io.planpulse.cli.SchemasCommand.class, io.planpulse.accuracy.Accuracy.class,
+                io.planpulse.cli.ImportCommand.class})
 public final class Planpulse {
     public static final int BAD_INPUT = 2;
 
