@@ -62,26 +62,42 @@ public final class Importer {
         }
         Rows rows = new Rows(kind, district, zone, clock);
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        byte[] head = head(file);
+        if (startsWith(head, 0xD0, 0xCF, 0x11, 0xE0)) {
+            throw new BadFile(file + ": an old .xls workbook (or a password-protected one) is not read: save it as "
+                    + "\"Excel 工作簿 (*.xlsx)\" without a password, or as \"CSV UTF-8\"");
+        }
         if (name.endsWith(".csv")) {
             CsvSheet.read(file, rows);
         } else if (name.endsWith(".xlsx") || name.endsWith(".xlsm")) {
+            if (!startsWith(head, 'P', 'K', 3, 4)) {
+                throw new BadFile(file + ": not an .xlsx workbook (an .xlsx file is a zip archive)");
+            }
             XlsxSheet.read(file, kind, rows);
-        } else if (name.endsWith(".xls") || isOle2(file)) {
-            throw new BadFile(file + ": an old .xls workbook is not read: save it as \"Excel 工作簿 (*.xlsx)\" or as CSV UTF-8");
         } else {
             throw new BadFile(file + ": the name must end in .csv or .xlsx");
         }
         return rows.finish(file);
     }
 
-    private static boolean isOle2(Path file) {
+    private static byte[] head(Path file) throws BadFile {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(4);
-            return head.length == 4 && (head[0] & 0xff) == 0xD0 && (head[1] & 0xff) == 0xCF && (head[2] & 0xff) == 0x11
-                    && (head[3] & 0xff) == 0xE0;
+            return in.readNBytes(4);
         } catch (IOException e) {
+            throw new BadFile(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean startsWith(byte[] head, int... magic) {
+        if (head.length < magic.length) {
             return false;
         }
+        for (int i = 0; i < magic.length; i++) {
+            if ((head[i] & 0xff) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The state of one read: the header once found, then each row checked as it streams past. */
@@ -102,8 +118,10 @@ public final class Importer {
         private String firstRowSeen;
         private int rowsBeforeHeader;
         private int dataRows;
-        private final List<Integer> pendingEmpty = new ArrayList<>();
-        private final List<Integer> emptyInside = new ArrayList<>();
+        private int lastRow;
+        /** Empty rows since the last row with a report (Excel leaves fully empty rows out of the file: gaps count). */
+        private final List<int[]> pendingEmpty = new ArrayList<>();
+        private final List<int[]> emptyInside = new ArrayList<>();
         private final List<ImportRecord> records = new ArrayList<>();
         private final List<Problem> problems = new ArrayList<>();
         /** report_id → the row that used it and its content's id. */
@@ -138,8 +156,13 @@ public final class Importer {
             }
             if (headerRow < 0) {
                 header(number, cells);
+                lastRow = number;
                 return;
             }
+            if (number > lastRow + 1) {
+                pendingEmpty.add(new int[] {lastRow + 1, number - 1});
+            }
+            lastRow = number;
             boolean empty = true;
             for (int i : index.values()) {
                 if (i < cells.length && cells[i] != null && !cells[i].blank()) {
@@ -148,7 +171,7 @@ public final class Importer {
                 }
             }
             if (empty) {
-                pendingEmpty.add(number);
+                pendingEmpty.add(new int[] {number, number});
                 return;
             }
             emptyInside.addAll(pendingEmpty);
@@ -374,7 +397,7 @@ public final class Importer {
                 throw new BadFile(file + ": no reports below the header (row " + headerRow + ")");
             }
             if (!emptyInside.isEmpty()) {
-                notes.add("empty rows skipped: " + shortList(emptyInside.stream().map(String::valueOf).toList()));
+                notes.add("empty rows skipped: " + shortList(ranges(emptyInside)));
             }
             if (!repeated.isEmpty()) {
                 notes.add("rows repeating an earlier row exactly, sent once: " + shortList(repeated));
@@ -384,6 +407,28 @@ public final class Importer {
                     + "refuses them as late"));
             return new ImportResult(file, kind, sheet, headerRow, dataRows, List.copyOf(records), List.copyOf(problems),
                     List.copyOf(notes));
+        }
+
+        /** Adjacent runs of rows joined: 5, 7-9. */
+        private static List<String> ranges(List<int[]> rows) {
+            List<String> out = new ArrayList<>();
+            int from = -1;
+            int to = -1;
+            for (int[] r : rows) {
+                if (from >= 0 && r[0] == to + 1) {
+                    to = r[1];
+                    continue;
+                }
+                if (from >= 0) {
+                    out.add(from == to ? String.valueOf(from) : from + "-" + to);
+                }
+                from = r[0];
+                to = r[1];
+            }
+            if (from >= 0) {
+                out.add(from == to ? String.valueOf(from) : from + "-" + to);
+            }
+            return out;
         }
 
         private static String shortList(List<String> items) {

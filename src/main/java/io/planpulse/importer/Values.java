@@ -90,7 +90,8 @@ final class Values {
             case NUMBER:
                 return c.number();
             case PERCENT:
-                return percent ? c.number() * 100 : c.number();
+                // 0.45 shown as 45% is 45, not 45.00000000000001
+                return percent ? BigDecimal.valueOf(c.number()).movePointRight(2).doubleValue() : c.number();
             case DATE:
                 throw new Bad(Rejection.INVALID_VALUE, "a date, not a number (the cell has a date format)");
             case TEXT:
