@@ -42,11 +42,11 @@ import picocli.CommandLine.Spec;
  * (exit 2). A good file goes to the report's topic as single-object Avro, keyed by report_id, through an idempotent
  * producer, as {@code replay} sends.
  */
-@Command(name = "import", description = {
-    "Import monthly reports from a CSV (UTF-8) or .xlsx file: one row per report, columns named by the record's",
-    "fields or the Chinese headers of the shipped template (import --template FILE writes it). The whole file is",
-    "checked first; any bad row is listed (row, column, value, reason) and nothing is sent (exit 2). Rows without a",
-    "report_id get one derived from their content, so importing the same file twice changes nothing."})
+@Command(name = "import", description = "Import monthly reports from a CSV (UTF-8) or .xlsx file: one row per report, "
+        + "columns named by the record's fields or the Chinese headers of the shipped template (import --template FILE "
+        + "writes it). The whole file is checked first; any bad row is listed (row, column, value, reason) and nothing is "
+        + "sent (exit 2). Rows without a report_id get one derived from their content, so importing the same file twice "
+        + "changes nothing. See docs/import.md.")
 public final class ImportCommand implements Callable<Integer> {
     /** Progress goes to stderr after every this many rows sent. */
     static final int PROGRESS_EVERY = 10_000;
