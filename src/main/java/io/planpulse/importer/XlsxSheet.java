@@ -84,6 +84,9 @@ final class XlsxSheet {
         } catch (IOException | OpenXML4JException | SAXException | ParserConfigurationException
                  | org.apache.xmlbeans.XmlException | org.apache.poi.ooxml.POIXMLException e) {
             throw new BadFile(file + ": cannot read the workbook: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a damaged workbook (a shared string or style that is not there, a row number that is not one)
+            throw new BadFile(file + ": a damaged workbook: " + e, e);
         }
     }
 
