@@ -114,6 +114,7 @@ public final class Importer {
         private final Map<Column, Integer> index = new EnumMap<>(Column.class);
         private final Map<Integer, String> headers = new HashMap<>();
         private final List<String> notes = new ArrayList<>();
+        /** Why the header search stopped without a header (too many rows searched, a field named twice). */
         private String headerProblem;
         private String firstRowSeen;
         private int rowsBeforeHeader;
@@ -214,7 +215,7 @@ public final class Importer {
             if (!complete) {
                 headers.clear();
                 if (++rowsBeforeHeader >= HEADER_SEARCH_ROWS) {
-                    headerProblem = "no header row in the first " + HEADER_SEARCH_ROWS + " rows";
+                    headerProblem = noHeader();
                 }
                 return;
             }
@@ -385,13 +386,9 @@ public final class Importer {
         }
 
         ImportResult finish(Path file) throws BadFile {
-            if (headerProblem != null || headerRow < 0) {
-                String expected = String.join(", ", kind.columns().stream().filter(Column::required)
-                        .map(c -> c.field() + " (" + c.templateHeader() + ")").toList());
+            if (headerRow < 0) {
                 throw new BadFile(file + (sheet == null ? "" : " (sheet " + sheet + ")") + ": "
-                        + (headerProblem != null && headerRow < 0 && !headerProblem.startsWith("no header") ? headerProblem
-                        : "no header row naming the columns " + expected + (firstRowSeen == null ? " (the file is empty)"
-                        : "; the first row is " + firstRowSeen)));
+                        + (headerProblem != null ? headerProblem : noHeader()));
             }
             if (dataRows == 0) {
                 throw new BadFile(file + ": no reports below the header (row " + headerRow + ")");
@@ -407,6 +404,13 @@ public final class Importer {
                     + "refuses them as late"));
             return new ImportResult(file, kind, sheet, headerRow, dataRows, List.copyOf(records), List.copyOf(problems),
                     List.copyOf(notes));
+        }
+
+        private String noHeader() {
+            String expected = String.join(", ", kind.columns().stream().filter(Column::required)
+                    .map(c -> c.field() + " (" + c.templateHeader() + ")").toList());
+            return "no header row naming the columns " + expected + " in the first " + HEADER_SEARCH_ROWS
+                    + " non-empty rows" + (firstRowSeen == null ? " (the file is empty)" : "; the first row is " + firstRowSeen);
         }
 
         /** Adjacent runs of rows joined: 5, 7-9. */

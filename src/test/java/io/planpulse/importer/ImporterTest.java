@@ -227,7 +227,7 @@ class ImporterTest {
         Path f = Sheets.csv(dir, "nohead.csv", false, "项目编号,月份,金额", "p1,2025-06,1");
         assertThatThrownBy(() -> read(f, ReportKind.PROJECT_PROGRESS)).isInstanceOf(BadFile.class)
                 .hasMessageContaining("no header row naming the columns project_id (项目编号), period (报告期), "
-                        + "investment_cny (本月完成投资(元)), reported_at (填报日期)")
+                        + "investment_cny (本月完成投资(元)), reported_at (填报日期) in the first 10 non-empty rows")
                 .hasMessageContaining("the first row is row 1: A 项目编号, B 月份, C 金额");
     }
 
