@@ -6,6 +6,7 @@ import io.planpulse.cli.AccuracyCommand;
 import io.planpulse.cli.BadInput;
 import io.planpulse.cli.BrokerCommand;
 import io.planpulse.cli.DemoCommand;
+import io.planpulse.cli.ImportCommand;
 import io.planpulse.cli.NotifyRelayCommand;
 import io.planpulse.cli.PlanCommand;
 import io.planpulse.cli.ReplayCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
                 ReplayCommand.class, SimulateCommand.class, io.planpulse.bench.Bench.class,
-                SchemasCommand.class, AccuracyCommand.class, ReportCommand.class, NotifyRelayCommand.class})
+                SchemasCommand.class, AccuracyCommand.class, ReportCommand.class, NotifyRelayCommand.class,
+                ImportCommand.class})
 public final class Planpulse {
     public static final int BAD_INPUT = BadInput.EXIT_CODE;
 

@@ -43,6 +43,7 @@ class LayoutTest {
         ALLOWED.put("simulate", List.of("base", "events", "plan"));
         ALLOWED.put("accuracy", List.of("base", "events", "kpi", "plan", "simulate"));
         ALLOWED.put("notify", List.of());
+        ALLOWED.put("importer", List.of("base", "events"));
         ALLOWED.put("app", List.of("base", "events", "pipeline", "plan", "serve", "simulate"));
         ALLOWED.put("broker", List.of("app"));
         ALLOWED.put("bench", List.of("app", "base", "broker", "events", "pipeline", "plan", "simulate"));

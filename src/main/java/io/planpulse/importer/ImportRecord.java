@@ -1,0 +1,21 @@
+package io.planpulse.importer;
+
+import java.time.Instant;
+
+/**
+ * One report read from a file, checked as the pipeline checks it, ready to become a project_progress or
+ * indicator_report event.
+ *
+ * @param row         the row it came from (as Excel numbers rows)
+ * @param reportId    the report_id column's value, or one derived from the content ({@link ReportIds})
+ * @param subject     project_id or indicator_id
+ * @param amount      investment_cny or value
+ * @param progressPct project_progress only, optional
+ * @param milestone   project_progress only, optional
+ * @param district    the {@code --district} given, or null. Kept here and not yet sent: the event schemas have no
+ *                    district field yet (CONTRACT section 1b adds it as a new schema version); once they do, it goes
+ *                    in the event.
+ */
+public record ImportRecord(int row, ReportKind kind, String reportId, boolean derivedId, String subject, String period,
+                           double amount, Double progressPct, String milestone, Instant reportedAt, String district) {
+}
