@@ -4,6 +4,7 @@ import io.planpulse.app.QuietLogging;
 import io.planpulse.base.AvroCodec;
 import io.planpulse.cli.AccuracyCommand;
 import io.planpulse.cli.BadInput;
+import io.planpulse.cli.BenchCommand;
 import io.planpulse.cli.BrokerCommand;
 import io.planpulse.cli.DemoCommand;
 import io.planpulse.cli.PlanCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
-                ReplayCommand.class, SimulateCommand.class, io.planpulse.bench.Bench.class,
+                ReplayCommand.class, SimulateCommand.class, BenchCommand.class,
                 SchemasCommand.class, AccuracyCommand.class})
 public final class Planpulse {
     public static final int BAD_INPUT = BadInput.EXIT_CODE;
