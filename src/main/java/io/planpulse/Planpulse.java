@@ -4,6 +4,7 @@ import io.planpulse.app.Logging;
 import io.planpulse.base.AvroCodec;
 import io.planpulse.cli.AccuracyCommand;
 import io.planpulse.cli.BadInput;
+import io.planpulse.cli.BenchCommand;
 import io.planpulse.cli.BrokerCommand;
 import io.planpulse.cli.DemoCommand;
 import io.planpulse.cli.ImportCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
-                ReplayCommand.class, SimulateCommand.class, io.planpulse.bench.Bench.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
+                ReplayCommand.class, SimulateCommand.class, BenchCommand.class,
                 SchemasCommand.class, AccuracyCommand.class, ReportCommand.class, NotifyRelayCommand.class,
                 ImportCommand.class})
 public final class Planpulse {
