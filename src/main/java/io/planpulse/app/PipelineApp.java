@@ -74,7 +74,8 @@ public final class PipelineApp implements AutoCloseable {
         String host = config.get(Config.HTTP_HOST);
         int port = config.getInt(Config.HTTP_PORT);
         try {
-            http = new HttpApi(host, port, view, registry, this::ready).health(health::up).plans(catalog).start();
+            http = new HttpApi(host, port, view, registry, this::ready).health(health::up)
+                    .plans(catalog == null ? List::of : catalog::statuses).start();
         } catch (BindException e) {
             view.close();
             registry.close();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -38,13 +39,13 @@ public final class HttpApi implements AutoCloseable {
             .collect(Collectors.toSet());
 
     private final HttpServer server;
-    private final KpiView view;
+    private final KpiTable view;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
-    private volatile PlanCatalog catalog;
+    private volatile Supplier<List<PlanCatalog.YearStatus>> plans = List::of;
     private volatile BooleanSupplier healthy = () -> true;
 
-    public HttpApi(String host, int port, KpiView view, PrometheusMeterRegistry registry, BooleanSupplier ready)
+    public HttpApi(String host, int port, KpiTable view, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
         this.view = view;
         this.registry = registry;
@@ -58,9 +59,9 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Serves GET /api/plans from this catalogue (the pipeline's own). */
-    public HttpApi plans(PlanCatalog catalog) {
-        this.catalog = catalog;
+    /** Serves GET /api/plans from these statuses (the pipeline's own catalogue's). */
+    public HttpApi plans(Supplier<List<PlanCatalog.YearStatus>> plans) {
+        this.plans = plans;
         return this;
     }
 
@@ -224,10 +225,7 @@ public final class HttpApi implements AutoCloseable {
     /** GET /api/plans: per year, the version in force and the last refused one. */
     private List<Map<String, Object>> plans() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (catalog == null) {
-            return out;
-        }
-        for (PlanCatalog.YearStatus y : catalog.statuses()) {
+        for (PlanCatalog.YearStatus y : plans.get()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("year", y.year());
             m.put("in_force", version(y.inForce()));

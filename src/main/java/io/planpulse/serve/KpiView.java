@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #read}). So no answer or scrape mixes two versions of a year's plan, and targets the new version dropped
  * leave with the switch.
  */
-public final class KpiView implements AutoCloseable {
+public final class KpiView implements KpiTable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KpiView.class);
 
     private final NavigableMap<String, KpiSnapshot> table = new ConcurrentSkipListMap<>();
@@ -263,6 +263,7 @@ public final class KpiView implements AutoCloseable {
      * Runs {@code action} while no plan version switch or KPI update can happen: every answer and scrape built
      * inside it sees one version of each year's plan.
      */
+    @Override
     public <T> T read(Supplier<T> action) {
         lock.readLock().lock();
         try {
@@ -277,15 +278,17 @@ public final class KpiView implements AutoCloseable {
         return positions;
     }
 
+    @Override
     public List<KpiSnapshot> all() {
         return read(() -> new ArrayList<>(table.values()));
     }
 
+    @Override
     public KpiSnapshot get(int year, String id) {
         return table.get(year + "/" + id);
     }
 
-    /** The unplanned report subjects, year, stream and subject order. */
+    @Override
     public List<UnplannedSubject> unplanned() {
         return read(() -> new ArrayList<>(unplanned.values()));
     }
