@@ -155,4 +155,19 @@ class HttpApiTest {
             assertThat(answers(api)).isEqualTo(Files.readString(ANSWERS, StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void shouldLeaveNoHttpThreadBehindOnceClosed() throws Exception {
+        List<Thread> before = httpThreads(); // of APIs other tests left open
+        HttpApi api = api();
+        answers(api); // the pool's threads have started
+        assertThat(httpThreads()).hasSizeGreaterThan(before.size());
+        api.close();
+        assertThat(httpThreads()).isSubsetOf(before);
+    }
+
+    static List<Thread> httpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("planpulse-http"))
+                .filter(Thread::isAlive).toList();
+    }
 }
