@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
 @Command(name = "planpulse", mixinStandardHelpOptions = true, version = "planpulse 0.1.0",
         description = "Live plan completion rates from Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
-        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, PlanCommand.class,
                 ReplayCommand.class, SimulateCommand.class, BenchCommand.class,
                 SchemasCommand.class, AccuracyCommand.class, ReportCommand.class, NotifyRelayCommand.class,
                 ImportCommand.class})

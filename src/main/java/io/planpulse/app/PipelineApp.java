@@ -14,6 +14,7 @@ import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.serve.Health;
+import io.planpulse.report.ReportRoute;
 import io.planpulse.serve.HttpApi;
 import io.planpulse.serve.KpiView;
 import java.net.BindException;
@@ -74,7 +75,8 @@ public final class PipelineApp implements AutoCloseable {
         String host = config.get(Config.HTTP_HOST);
         int port = config.getInt(Config.HTTP_PORT);
         try {
-            http = new HttpApi(host, port, view, registry, this::ready).health(health::up).plans(catalog).start();
+            http = new HttpApi(host, port, view, registry, this::ready).health(health::up)
+                    .plans(catalog == null ? List::of : catalog::statuses).report(this::report).start();
         } catch (BindException e) {
             view.close();
             registry.close();
@@ -219,6 +221,12 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     /** The plans in force (and refused), as this instance's pipeline sees them. */
+    /** GET /report: the monthly dispatch report from this instance's KPI view and plans. */
+    private HttpApi.Document report(Map<String, String> query) {
+        ReportRoute.Response r = ReportRoute.answer(query, view.all(), catalog);
+        return new HttpApi.Document(r.status(), r.contentType(), r.disposition(), r.body());
+    }
+
     public PlanCatalog catalog() {
         return catalog;
     }

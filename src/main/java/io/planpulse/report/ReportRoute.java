@@ -1,11 +1,8 @@
 package io.planpulse.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.plan.PlanCatalog;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -20,28 +17,25 @@ public final class ReportRoute {
     private ReportRoute() {
     }
 
-    public static boolean matches(String path) {
-        return path.equals("/report");
+    /** A status, a type, a Content-Disposition (null for none) and the bytes. */
+    public record Response(int status, String contentType, String disposition, byte[] body) {
     }
 
     /**
      * @param snapshots the instance's KPI table (one plan version per year)
      * @param catalog   the plans in force (null: none yet)
      */
-    public static void respond(HttpExchange ex, Map<String, String> query, List<KpiSnapshot> snapshots,
-                               PlanCatalog catalog) throws IOException {
+    public static Response answer(Map<String, String> query, List<KpiSnapshot> snapshots, PlanCatalog catalog) {
         ReportRequest request;
         try {
             request = ReportRequest.parse(query.get("year"), query.get("month"), query.get("district"),
                     query.get("format"));
         } catch (ReportRequest.Invalid e) {
-            error(ex, 400, e.getMessage());
-            return;
+            return error(400, e.getMessage());
         }
         PlanCatalog.YearPlan plan = catalog == null ? null : catalog.year(request.year());
         if (plan == null) {
-            error(ex, 404, "no plan for " + request.year() + " is loaded");
-            return;
+            return error(404, "no plan for " + request.year() + " is loaded");
         }
         byte[] body;
         try {
@@ -49,29 +43,19 @@ public final class ReportRoute {
                     null, null);
             body = Reports.render(report, request.format());
         } catch (Reports.NotFound e) {
-            error(ex, 404, e.getMessage());
-            return;
+            return error(404, e.getMessage());
         }
-        ex.getResponseHeaders().add("Content-Type", request.format().contentType());
         String disposition = request.format() == ReportRequest.Format.XLSX ? "attachment" : "inline";
-        ex.getResponseHeaders().add("Content-Disposition", disposition + "; filename=\"" + request.fileName() + "\"");
-        ex.getResponseHeaders().add("Cache-Control", "no-store");
-        send(ex, 200, body);
+        return new Response(200, request.format().contentType(),
+                disposition + "; filename=\"" + request.fileName() + "\"", body);
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
-        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        send(ex, status, JSON.writeValueAsBytes(Map.of("error", message)));
-    }
-
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+    private static Response error(int status, String message) {
+        try {
+            return new Response(status, "application/json; charset=utf-8", null,
+                    JSON.writeValueAsBytes(Map.of("error", message)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,66 +1,132 @@
 package io.planpulse.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static java.util.Map.entry;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.planpulse.avro.KpiSnapshot;
-import io.planpulse.avro.MonthValue;
-import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.kpi.Outlook;
 import io.planpulse.kpi.Status;
 import io.planpulse.plan.PlanCatalog;
+import io.planpulse.serve.ApiItems.Detail;
+import io.planpulse.serve.ApiItems.Item;
+import io.planpulse.serve.ApiItems.Plan;
+import io.planpulse.serve.ApiItems.Unplanned;
+import io.planpulse.serve.ApiItems.Warning;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The read-only HTTP API of CONTRACT section 6 (JSON, snake_case) on the JDK's HTTP server: /api/kpis,
- * /api/kpis/{year}/{id}, /api/lagging, /api/outlook, /api/plans, /api/unplanned, /health, /ready and /metrics. Anything but GET is refused with 405.
+ * The read-only HTTP API of CONTRACT section 6 (JSON, snake_case; the items are {@link ApiItems}) on the JDK's HTTP
+ * server, as a table of routes: a path, or a path prefix whose rest the route reads. Anything but GET (and HEAD) is
+ * refused with 405.
  */
 public final class HttpApi implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> STATUSES = java.util.Arrays.stream(Status.values()).map(Status::wire)
-            .collect(Collectors.toSet());
-    private static final Set<String> OUTLOOKS = java.util.Arrays.stream(Outlook.values()).map(Outlook::wire)
-            .collect(Collectors.toSet());
+    private static final SortedSet<String> STATUSES = Arrays.stream(Status.values()).map(Status::wire)
+            .collect(Collectors.toCollection(TreeSet::new));
+    private static final SortedSet<String> OUTLOOKS = Arrays.stream(Outlook.values()).map(Outlook::wire)
+            .collect(Collectors.toCollection(TreeSet::new));
+
+    /** A request as a route reads it: the rest of the path after a prefix route's prefix, the query parameters. */
+    record Request(String rest, Map<String, String> query) {
+    }
+
+    /** A status and a body: an object to write as JSON, or bytes of {@code type}; headers besides the type. */
+    record Answer(int status, String type, Object body, Map<String, String> headers) {
+        Answer(int status, String type, Object body) {
+            this(status, type, body, Map.of());
+        }
+
+        static Answer json(int status, Object body) {
+            return new Answer(status, "application/json; charset=utf-8", body);
+        }
+
+        static Answer ok(Object body) {
+            return json(200, body);
+        }
+
+        static Answer error(int status, String message) {
+            return json(status, new ApiItems.Error(message));
+        }
+    }
+
+    interface Route {
+        Answer answer(Request r);
+    }
+
+    /** A document served as it is (GET /report): its bytes, type and Content-Disposition (null: none). */
+    public record Document(int status, String contentType, String disposition, byte[] body) {
+    }
 
     private final HttpServer server;
-    private final KpiView view;
+    private final ExecutorService executor;
+    private final KpiTable view;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
-    private volatile PlanCatalog catalog;
+    private volatile Supplier<List<PlanCatalog.YearStatus>> plans = List::of;
     private volatile BooleanSupplier healthy = () -> true;
+    private volatile Function<Map<String, String>, Document> report;
+    private final Map<String, Route> routes = Map.ofEntries(
+            entry("/health", this::health),
+            entry("/ready", this::ready),
+            entry("/metrics", r -> metrics()),
+            entry("/api/kpis", this::kpis),
+            entry("/api/kpis/", this::kpis),
+            entry("/api/lagging", this::lagging),
+            entry("/api/outlook", this::outlook),
+            entry("/api/plans", r -> Answer.ok(plans.get().stream().map(Plan::of).toList())),
+            entry("/api/unplanned", this::unplanned),
+            entry("/report", this::report),
+            entry("/schemas", r -> SchemaRoutes.all()),
+            entry("/schemas/", r -> SchemaRoutes.all()));
+    /** Tried after the exact paths. */
+    private final Map<String, Route> prefixRoutes = Map.of(
+            "/api/kpis/", this::kpi, // {year}/{id}
+            "/schemas/", r -> SchemaRoutes.one(r.rest())); // {type}[.avsc]
 
-    public HttpApi(String host, int port, KpiView view, PrometheusMeterRegistry registry, BooleanSupplier ready)
+    public HttpApi(String host, int port, KpiTable view, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
         this.view = view;
         this.registry = registry;
         this.ready = ready;
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "planpulse-http");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
-    /** Serves GET /api/plans from this catalogue (the pipeline's own). */
-    public HttpApi plans(PlanCatalog catalog) {
-        this.catalog = catalog;
+    /** Serves GET /api/plans from these statuses (the pipeline's own catalogue's). */
+    public HttpApi plans(Supplier<List<PlanCatalog.YearStatus>> plans) {
+        this.plans = plans;
+        return this;
+    }
+
+    /** Serves GET /report (the monthly dispatch report) from this; without it, /report is 404. */
+    public HttpApi report(Function<Map<String, String>, Document> report) {
+        this.report = report;
         return this;
     }
 
@@ -83,131 +149,82 @@ public final class HttpApi implements AutoCloseable {
         return "http://" + server.getAddress().getHostString() + ":" + port();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try {
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                ex.getResponseHeaders().add("Allow", "GET, HEAD");
-                send(ex, 405, Map.of("error", "read-only API: only GET is allowed"));
-                return;
-            }
-            String path = ex.getRequestURI().getPath();
-            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            if (path.equals("/health")) {
-                boolean up = healthy.getAsBoolean();
-                send(ex, up ? 200 : 503, Map.of("status", up ? "up" : "down"));
-            } else if (path.equals("/ready")) {
-                boolean ok = ready.getAsBoolean();
-                send(ex, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
-            } else if (path.equals("/metrics")) {
-                // under the view's read lock: a scrape never sees half of a plan version switch
-                byte[] body = view.read(registry::scrape).getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            } else if (path.equals("/api/kpis") || path.equals("/api/kpis/")) {
-                Integer year = year(q);
-                String category = q.get("category");
-                String status = q.get("status");
-                if (status != null && !STATUSES.contains(status)) {
-                    throw new BadRequest("unknown status '" + status + "' (one of " + new java.util.TreeSet<>(STATUSES) + ")");
-                }
-                String outlook = q.get("outlook");
-                if (outlook != null && !OUTLOOKS.contains(outlook)) {
-                    throw new BadRequest("unknown outlook '" + outlook + "' (one of " + new java.util.TreeSet<>(OUTLOOKS) + ")");
-                }
-                List<Map<String, Object>> items = new ArrayList<>();
-                for (KpiSnapshot s : view.all()) {
-                    if ((year == null || s.getYear() == year) && (category == null || category.equals(s.getCategory()))
-                            && (status == null || status.equals(s.getStatus()))
-                            && (outlook == null || outlook.equals(s.getOutlook()))) {
-                        items.add(item(s));
-                    }
-                }
-                send(ex, 200, items);
-            } else if (path.startsWith("/api/kpis/")) {
-                String[] parts = path.substring("/api/kpis/".length()).split("/");
-                if (parts.length != 2) {
-                    throw new BadRequest("expected /api/kpis/{year}/{id}");
-                }
-                int year = parseYear(parts[0]);
-                KpiSnapshot s = view.get(year, parts[1]);
-                if (s == null) {
-                    send(ex, 404, Map.of("error", "no target '" + parts[1] + "' in the " + year + " plan"));
-                    return;
-                }
-                Map<String, Object> item = item(s);
-                List<Map<String, Object>> months = new ArrayList<>();
-                for (MonthValue m : s.getMonths()) {
-                    Map<String, Object> mv = new LinkedHashMap<>();
-                    mv.put("month", m.getMonth());
-                    mv.put("value", m.getValue());
-                    mv.put("cumulative", m.getCumulative());
-                    months.add(mv);
-                }
-                item.put("months", months);
-                item.put("children", s.getChildren());
-                send(ex, 200, item);
-            } else if (path.equals("/api/lagging")) {
-                Integer year = year(q);
-                List<Map<String, Object>> items = view.all().stream()
-                        .filter(s -> year == null || s.getYear() == year)
-                        .filter(s -> s.getStatus().equals("lagging") || s.getStatus().equals("severely_lagging")
-                                || s.getOverdue())
-                        .sorted(Comparator.comparing((KpiSnapshot s) -> s.getGap() == null ? Double.MAX_VALUE : s.getGap())
-                                .thenComparing(KpiSnapshot::getId))
-                        .map(HttpApi::item).toList();
-                send(ex, 200, items);
-            } else if (path.equals("/api/outlook")) {
-                Integer year = year(q);
-                List<Map<String, Object>> items = view.all().stream()
-                        .filter(s -> year == null || s.getYear() == year)
-                        .filter(s -> "at_risk".equals(s.getOutlook()) || "off_course".equals(s.getOutlook()))
-                        .sorted(Comparator.comparing((KpiSnapshot s) -> s.getProjectedCompletion() == null
-                                        ? Double.MAX_VALUE : worstFirst(s))
-                                .thenComparing(KpiSnapshot::getId))
-                        .map(s -> {
-                            Map<String, Object> m = item(s);
-                            m.put("early_warning", "off_course".equals(s.getOutlook())
-                                    && ("on_track".equals(s.getStatus()) || "ahead".equals(s.getStatus())));
-                            return m;
-                        }).toList();
-                send(ex, 200, items);
-            } else if (path.equals("/api/plans")) {
-                send(ex, 200, plans());
-            } else if (path.equals("/api/unplanned")) {
-                Integer year = year(q);
-                List<Map<String, Object>> items = new ArrayList<>();
-                for (UnplannedSubject u : view.unplanned()) {
-                    if (year == null || u.getYear() == year) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("year", u.getYear());
-                        m.put("stream", u.getStream());
-                        m.put("subject", u.getSubject());
-                        m.put("reports", u.getReports());
-                        m.put("last_period", u.getLastPeriod().isEmpty() ? null : u.getLastPeriod());
-                        items.add(m);
-                    }
-                }
-                send(ex, 200, items);
-            } else if (io.planpulse.report.ReportRoute.matches(path)) {
-                io.planpulse.report.ReportRoute.respond(ex, q, view.all(), catalog); // issue 22: the dispatch report
-            // ---- issue 15: schemas for producers (GET /schemas, GET /schemas/{type}; see SchemaRoutes) ----
-            } else if (SchemaRoutes.matches(path)) {
-                SchemaRoutes.Answer a = SchemaRoutes.answer(path);
-                send(ex, a.status(), a.body());
-            // ---- end of issue 15 ----
-            } else {
-                send(ex, 404, Map.of("error", "no such route: " + path));
-            }
-        } catch (BadRequest e) {
-            send(ex, 400, Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            send(ex, 500, Map.of("error", e.toString()));
-        } finally {
-            ex.close();
+    private Answer health(Request r) {
+        return state(healthy.getAsBoolean(), "up", "down");
+    }
+
+    private Answer ready(Request r) {
+        return state(ready.getAsBoolean(), "ready", "not_ready");
+    }
+
+    private static Answer state(boolean ok, String yes, String no) {
+        return Answer.json(ok ? 200 : 503, new ApiItems.State(ok ? yes : no));
+    }
+
+    private Answer report(Request r) {
+        Function<Map<String, String>, Document> source = report;
+        if (source == null) {
+            return Answer.error(404, "no report on this server");
         }
+        Document d = source.apply(r.query());
+        Map<String, String> headers = d.disposition() == null ? Map.of("Cache-Control", "no-store")
+                : Map.of("Cache-Control", "no-store", "Content-Disposition", d.disposition());
+        return new Answer(d.status(), d.contentType(), d.body(), headers);
+    }
+
+    private Answer metrics() {
+        // under the view's read lock: a scrape never sees half of a plan version switch
+        return new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
+                view.read(registry::scrape).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** GET /api/kpis?year=Y&category=C&status=S&outlook=O. */
+    private Answer kpis(Request r) {
+        String category = r.query().get("category");
+        String status = oneOf(r, "status", STATUSES);
+        String outlook = oneOf(r, "outlook", OUTLOOKS);
+        return Answer.ok(view.all().stream().filter(inYear(r))
+                .filter(s -> category == null || category.equals(s.getCategory()))
+                .filter(s -> status == null || status.equals(s.getStatus()))
+                .filter(s -> outlook == null || outlook.equals(s.getOutlook()))
+                .map(Item::of).toList());
+    }
+
+    /** GET /api/kpis/{year}/{id}. */
+    private Answer kpi(Request r) {
+        String[] parts = r.rest().split("/");
+        if (parts.length != 2) {
+            throw new BadRequest("expected /api/kpis/{year}/{id}");
+        }
+        int year = parseYear(parts[0]);
+        KpiSnapshot s = view.get(year, parts[1]);
+        return s == null ? Answer.error(404, "no target '" + parts[1] + "' in the " + year + " plan")
+                : Answer.ok(Detail.of(s));
+    }
+
+    /** GET /api/lagging?year=Y: lagging, severely lagging or overdue, worst gap first. */
+    private Answer lagging(Request r) {
+        return Answer.ok(view.all().stream().filter(inYear(r))
+                .filter(s -> s.getStatus().equals("lagging") || s.getStatus().equals("severely_lagging") || s.getOverdue())
+                .sorted(Comparator.comparing((KpiSnapshot s) -> s.getGap() == null ? Double.MAX_VALUE : s.getGap())
+                        .thenComparing(KpiSnapshot::getId))
+                .map(Item::of).toList());
+    }
+
+    /** GET /api/outlook?year=Y: at risk or off course, worst projected completion first. */
+    private Answer outlook(Request r) {
+        return Answer.ok(view.all().stream().filter(inYear(r))
+                .filter(s -> "at_risk".equals(s.getOutlook()) || "off_course".equals(s.getOutlook()))
+                .sorted(Comparator.comparing((KpiSnapshot s) -> s.getProjectedCompletion() == null
+                        ? Double.MAX_VALUE : worstFirst(s)).thenComparing(KpiSnapshot::getId))
+                .map(Warning::of).toList());
+    }
+
+    /** GET /api/unplanned?year=Y. */
+    private Answer unplanned(Request r) {
+        Integer year = year(r);
+        return Answer.ok(view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
+                .map(Unplanned::of).toList());
     }
 
     /**
@@ -223,75 +240,21 @@ public final class HttpApi implements AutoCloseable {
         };
     }
 
-    /** GET /api/plans: per year, the version in force and the last refused one. */
-    private List<Map<String, Object>> plans() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (catalog == null) {
-            return out;
-        }
-        for (PlanCatalog.YearStatus y : catalog.statuses()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("year", y.year());
-            m.put("in_force", version(y.inForce()));
-            Map<String, Object> refused = null;
-            if (y.lastRefused() != null) {
-                refused = version(y.lastRefused().version());
-                refused.put("reason", y.lastRefused().reason());
-            }
-            m.put("last_refused", refused);
-            out.add(m);
-        }
-        return out;
+    private static Predicate<KpiSnapshot> inYear(Request r) {
+        Integer year = year(r);
+        return s -> year == null || s.getYear() == year;
     }
 
-    private static Map<String, Object> version(PlanCatalog.Version v) {
-        if (v == null) {
-            return null;
+    private static String oneOf(Request r, String name, SortedSet<String> values) {
+        String v = r.query().get(name);
+        if (v != null && !values.contains(v)) {
+            throw new BadRequest("unknown " + name + " '" + v + "' (one of " + values + ")");
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", v.version());
-        m.put("loaded_at", v.loadedAt() == null ? null : v.loadedAt().toString());
-        m.put("targets", v.targets());
-        m.put("source", v.source());
-        return m;
+        return v;
     }
 
-    /** The list item of CONTRACT section 6, fields in contract order. */
-    static Map<String, Object> item(KpiSnapshot s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.getId());
-        m.put("year", s.getYear());
-        m.put("name_zh", s.getNameZh());
-        m.put("name_en", s.getNameEn());
-        m.put("category", s.getCategory());
-        m.put("unit", s.getUnit());
-        m.put("kind", s.getKind());
-        m.put("comparator", s.getComparator());
-        m.put("target", s.getTarget());
-        m.put("actual", s.getActual());
-        m.put("completion", s.getCompletion());
-        m.put("expected", s.getExpected());
-        m.put("gap", s.getGap());
-        m.put("status", s.getStatus());
-        m.put("overdue", s.getOverdue());
-        m.put("parent", s.getParent());
-        m.put("owner", s.getOwner());
-        m.put("data_through", s.getDataThrough());
-        m.put("projected", s.getProjected());
-        m.put("projected_completion", s.getProjectedCompletion());
-        m.put("outlook", s.getOutlook());
-        m.put("updated_at", s.getUpdatedAt().toString());
-        return m;
-    }
-
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String m) {
-            super(m, null, false, false);
-        }
-    }
-
-    private static Integer year(Map<String, String> q) {
-        String y = q.get("year");
+    private static Integer year(Request r) {
+        String y = r.query().get("year");
         return y == null ? null : parseYear(y);
     }
 
@@ -304,6 +267,45 @@ public final class HttpApi implements AutoCloseable {
             return v;
         } catch (NumberFormatException e) {
             throw new BadRequest("year must be a number, not '" + y + "'");
+        }
+    }
+
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String m) {
+            super(m, null, false, false);
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            send(ex, answer(ex));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private Answer answer(HttpExchange ex) {
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().add("Allow", "GET, HEAD");
+            return Answer.error(405, "read-only API: only GET is allowed");
+        }
+        String path = ex.getRequestURI().getPath();
+        try {
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            Route exact = routes.get(path);
+            if (exact != null) {
+                return exact.answer(new Request("", query));
+            }
+            for (Map.Entry<String, Route> e : prefixRoutes.entrySet()) {
+                if (path.startsWith(e.getKey())) {
+                    return e.getValue().answer(new Request(path.substring(e.getKey().length()), query));
+                }
+            }
+            return Answer.error(404, "no such route: " + path);
+        } catch (BadRequest e) {
+            return Answer.error(400, e.getMessage());
+        } catch (RuntimeException e) {
+            return Answer.error(500, e.toString());
         }
     }
 
@@ -321,21 +323,32 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static void send(HttpExchange ex, int code, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+    private static void send(HttpExchange ex, Answer a) throws IOException {
+        byte[] bytes = a.body() instanceof byte[] b ? b : ApiItems.JSON.writeValueAsBytes(a.body());
+        ex.getResponseHeaders().add("Content-Type", a.type());
+        a.headers().forEach(ex.getResponseHeaders()::add);
         if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(code, -1);
+            ex.sendResponseHeaders(a.status(), -1);
             return;
         }
-        ex.sendResponseHeaders(code, bytes.length);
+        ex.sendResponseHeaders(a.status(), bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
     }
 
+    /** Stops the server and the threads that served it (waiting a little for answers under way). */
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #read}). So no answer or scrape mixes two versions of a year's plan, and targets the new version dropped
  * leave with the switch.
  */
-public final class KpiView implements AutoCloseable {
+public final class KpiView implements KpiTable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KpiView.class);
+    private static final List<String> TOPICS = List.of(Topics.KPI.name(), Topics.UNPLANNED.name());
 
     private final NavigableMap<String, KpiSnapshot> table = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, UnplannedSubject> unplanned = new ConcurrentSkipListMap<>();
@@ -65,7 +66,6 @@ public final class KpiView implements AutoCloseable {
     private volatile java.util.function.Consumer<String> onFailure = r -> { };
     /** When the view last reached end offsets it had read (wall clock, ms; 0: never). */
     private volatile long caughtUpAt;
-    private volatile boolean interruptForTest;
 
     public KpiView(Map<String, Object> clientConfig, MeterRegistry registry) {
         Properties p = new Properties();
@@ -93,7 +93,7 @@ public final class KpiView implements AutoCloseable {
     private void loop() {
         try {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(Topics.KPI.name(), Topics.UNPLANNED.name())) {
+            for (String topic : TOPICS) {
                 consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
             consumer.assign(parts);
@@ -102,9 +102,6 @@ public final class KpiView implements AutoCloseable {
             long pendingAt = 0;
             long lastEndRead = 0;
             while (running.get()) {
-                if (interruptForTest) {
-                    throw new IllegalStateException("stopped by a test");
-                }
                 var records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     lock.writeLock().lock();
@@ -132,6 +129,7 @@ public final class KpiView implements AutoCloseable {
                 // caught up = the position has reached end offsets read at most a second or so before
                 long now = System.currentTimeMillis();
                 if (pendingEnds == null && now - lastEndRead >= 1000) {
+                    requireTopics();
                     pendingEnds = consumer.endOffsets(parts); // read_committed: the last stable offsets
                     pendingAt = now;
                     lastEndRead = now;
@@ -150,6 +148,19 @@ public final class KpiView implements AutoCloseable {
             died(e);
         } finally {
             consumer.close();
+        }
+    }
+
+    /**
+     * A topic the view reads was deleted: the consumer retries its partitions without end, and the view only died a
+     * minute later, of endOffsets' timeout, with a reason that did not say why. It stops at once instead, saying so.
+     * Reads the consumer's metadata, which a fetch from a deleted topic's partition refreshes.
+     */
+    private void requireTopics() {
+        for (String topic : TOPICS) {
+            if (consumer.partitionsFor(topic).isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " no longer exists");
+            }
         }
     }
 
@@ -178,11 +189,6 @@ public final class KpiView implements AutoCloseable {
      */
     public boolean caughtUp(Duration maxAge) {
         return alive() && System.currentTimeMillis() - caughtUpAt <= maxAge.toMillis();
-    }
-
-    /** For tests: makes the view's thread fail as an unexpected error would. */
-    public void stopForTest() {
-        interruptForTest = true;
     }
 
     private void applyUnplanned(ConsumerRecord<String, byte[]> r) {
@@ -263,6 +269,7 @@ public final class KpiView implements AutoCloseable {
      * Runs {@code action} while no plan version switch or KPI update can happen: every answer and scrape built
      * inside it sees one version of each year's plan.
      */
+    @Override
     public <T> T read(Supplier<T> action) {
         lock.readLock().lock();
         try {
@@ -277,15 +284,17 @@ public final class KpiView implements AutoCloseable {
         return positions;
     }
 
+    @Override
     public List<KpiSnapshot> all() {
         return read(() -> new ArrayList<>(table.values()));
     }
 
+    @Override
     public KpiSnapshot get(int year, String id) {
         return table.get(year + "/" + id);
     }
 
-    /** The unplanned report subjects, year, stream and subject order. */
+    @Override
     public List<UnplannedSubject> unplanned() {
         return read(() -> new ArrayList<>(unplanned.values()));
     }

@@ -39,12 +39,12 @@ class LayoutTest {
         ALLOWED.put("kpistage", List.of("base", "facts", "intake", "kpi", "plan"));
         ALLOWED.put("pipeline", List.of("base", "intake", "kpistage", "plan"));
         ALLOWED.put("report", List.of("base", "kpi", "plan"));
-        ALLOWED.put("serve", List.of("base", "events", "kpi", "plan", "report"));
+        ALLOWED.put("serve", List.of("base", "events", "kpi", "plan"));
         ALLOWED.put("simulate", List.of("base", "events", "plan"));
         ALLOWED.put("accuracy", List.of("base", "events", "kpi", "plan", "simulate"));
         ALLOWED.put("notify", List.of());
         ALLOWED.put("importer", List.of("base", "events"));
-        ALLOWED.put("app", List.of("base", "events", "pipeline", "plan", "serve", "simulate"));
+        ALLOWED.put("app", List.of("base", "events", "pipeline", "plan", "report", "serve", "simulate"));
         ALLOWED.put("broker", List.of("app"));
         ALLOWED.put("bench", List.of("app", "base", "broker", "events", "pipeline", "plan", "simulate"));
     }
