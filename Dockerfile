@@ -11,5 +11,5 @@ WORKDIR /app
 COPY --from=build /src/target/planpulse.jar /app/planpulse.jar
 COPY src/main/resources/plans /app/plans
 # A fixed heap (half the container's memory), touched in full at start: a heap that grows as it goes faults in and
-# zeroes fresh pages on the stream threads (see README, Performance). JAVA_TOOL_OPTIONS can override it.
+# zeroes fresh pages on the stream threads (see docs/performance.md). JAVA_TOOL_OPTIONS can override it.
 ENTRYPOINT ["java", "-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=50", "-XX:+AlwaysPreTouch", "-jar", "/app/planpulse.jar"]

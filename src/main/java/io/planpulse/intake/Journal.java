@@ -242,7 +242,7 @@ final class Journal {
             ByteBuffer b = ByteBuffer.wrap(v);
             if (b.get() != VERSION) {
                 throw new IllegalStateException("journal batch " + seq + " has format version " + v[0] + ", this build"
-                        + " reads " + VERSION + ": reset the application (see README, Upgrading) and replay");
+                        + " reads " + VERSION + ": reset the application (see docs/guarantees.md, Upgrading) and replay");
             }
             Batch out = new Batch(seq);
             out.minTs = b.getLong();

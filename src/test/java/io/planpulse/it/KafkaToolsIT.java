@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kafka's own tools from planpulse's jar, as the README's runbook runs them: ConsumerGroupCommand describes the
+ * Kafka's own tools from planpulse's jar, as the runbook in docs/operations.md runs them: ConsumerGroupCommand describes the
  * application's consumer group, and StreamsResetter resets the application right after a clean stop (close leaves
  * the group, so the reset is not refused while the session of the stopped instance runs out); a full reprocess then
  * ends with the same KPIs.
@@ -82,7 +82,7 @@ class KafkaToolsIT {
         }
     }
 
-    /** Runs a class of the shipped jar, as the README says: java -cp target/planpulse.jar CLASS ARGS. */
+    /** Runs a class of the shipped jar, as docs/operations.md says: java -cp target/planpulse.jar CLASS ARGS. */
     static Result tool(String mainClass, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", "target/planpulse.jar", mainClass));

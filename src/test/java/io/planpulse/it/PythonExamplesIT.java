@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * examples/python as a newcomer runs them, against an embedded broker and a running pipeline with the shipped 2025 plan
- * (clock 2025-06-15): the README's producer snippet, each type's producer in JSON and in single-object Avro (schemas
+ * (clock 2025-06-15): docs/feeding.md's producer snippet, each type's producer in JSON and in single-object Avro (schemas
  * fetched from the pipeline's GET /schemas/{type}), and records that are bad in any encoding (a missing field, a
  * negative amount, bytes that are no event), read back from planpulse.rejected with read_rejected.py. The KPIs the
  * good records feed move by exactly their amounts. And Confluent-framed records through a registry (an in-process one:
@@ -65,10 +65,10 @@ class PythonExamplesIT {
                 app.awaitReady(Duration.ofMinutes(2));
                 String url = app.url();
 
-                // The README's producer, as printed there, pointed at this broker.
-                Path readme = Path.of("README.md");
-                Matcher m = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(readme));
-                assertThat(m.find()).as("a python block in the README").isTrue();
+                // docs/feeding.md's producer, as printed there, pointed at this broker.
+                Path feeding = Path.of("docs/feeding.md");
+                Matcher m = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(feeding));
+                assertThat(m.find()).as("a python block in docs/feeding.md").isTrue();
                 String snippet = m.group(1);
                 assertThat(snippet).contains("\"127.0.0.1:9092\"");
                 assertThat(snippet.lines().filter(l -> !l.isBlank()).count()).isLessThanOrEqualTo(10);
