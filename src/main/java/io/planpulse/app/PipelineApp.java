@@ -148,7 +148,7 @@ public final class PipelineApp implements AutoCloseable {
         return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog());
     }
 
-    /** The same instance around another topology: for tests of the wiring itself (start-up, failure handling). */
+    /** The same instance around another topology (no plan catalogue): the wiring itself, for a topology of your own. */
     public static PipelineApp start(Config config, Function<PrometheusMeterRegistry, Topology> topology) throws Exception {
         LOG.info("starting planpulse with {}", config);
         return new PipelineApp(config, topology, null);

@@ -37,14 +37,20 @@ public final class Replay {
     private Replay() {
     }
 
-    public static Result run(List<Path> files, Map<String, Object> clientConfig, Progress progress, PrintStream err)
-            throws IOException {
+    /** The settings of a producer of files' events: idempotent, acks all, large compressed batches. */
+    public static Map<String, Object> producerConfig(Map<String, Object> clientConfig) {
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return p;
+    }
+
+    public static Result run(List<Path> files, Map<String, Object> clientConfig, Progress progress, PrintStream err)
+            throws IOException {
+        Map<String, Object> p = producerConfig(clientConfig);
         long sent = 0;
         long bad = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();

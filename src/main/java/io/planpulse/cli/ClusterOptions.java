@@ -15,13 +15,18 @@ final class ClusterOptions {
     Path configFile;
 
     Config config(Map<String, String> flags) throws Exception {
+        return config(flags, true);
+    }
+
+    /** The configuration; a command that can work without a cluster passes {@code clusterRequired} false. */
+    Config config(Map<String, String> flags, boolean clusterRequired) throws Exception {
         if (configFile != null && !Files.isReadable(configFile)) {
             throw new BadInput(configFile + ": no such file or not readable");
         }
         Map<String, String> f = new HashMap<>(flags);
         f.put("bootstrap.servers", bootstrap);
         Config c = Config.load(configFile, System.getenv(), f);
-        if (c.get("bootstrap.servers") == null) {
+        if (clusterRequired && c.get("bootstrap.servers") == null) {
             throw new BadInput("--bootstrap-servers (or PLANPULSE_BOOTSTRAP_SERVERS) is required");
         }
         return c;

@@ -1,6 +1,7 @@
 package io.planpulse.cli;
 
 import io.planpulse.app.Config;
+import io.planpulse.app.Replay;
 import io.planpulse.app.TopicAdmin;
 import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.ProjectProgress;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -65,10 +67,8 @@ public final class ImportCommand implements Callable<Integer> {
     Path template;
     @Option(names = "--check", description = "Check the file and report, send nothing (no cluster needed).")
     boolean check;
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or PLANPULSE_BOOTSTRAP_SERVERS).")
-    String bootstrap;
-    @Option(names = "--config", description = "Properties file: Kafka client keys and planpulse.* keys.")
-    Path configFile;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
     @Spec
@@ -124,18 +124,9 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
+    /** The deployment's configuration; --check needs no cluster. */
     private Config config() throws Exception {
-        if (configFile != null && !Files.isReadable(configFile)) {
-            throw new BadInput(configFile + ": no such file or not readable");
-        }
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", bootstrap);
-        Config c = Config.load(configFile, System.getenv(), flags);
-        if (!check && c.get("bootstrap.servers") == null) {
-            throw new BadInput("import: --bootstrap-servers (or PLANPULSE_BOOTSTRAP_SERVERS) is required "
-                    + "(or --check to check the file only)");
-        }
-        return c;
+        return cluster.config(Map.of(), !check);
     }
 
     /** The jar's template (made by the build); made afresh when running from classes without it. */
@@ -215,13 +206,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     /** An idempotent producer as replay's: a retry after a lost acknowledgement never writes a report twice. */
     static Sink kafka(Map<String, Object> clients) {
-        Map<String, Object> p = new HashMap<>(clients);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Replay.producerConfig(clients),
+                new ByteArraySerializer(), new ByteArraySerializer());
         AtomicReference<Exception> failure = new AtomicReference<>();
         return new Sink() {
             @Override

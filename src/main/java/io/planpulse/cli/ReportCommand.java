@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,10 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--as-of", description = "When the report is made, for the overdue list (a date or an ISO instant; "
             + "default: the pipeline's clock as the newest KPI snapshot shows it).")
     String asOf;
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or PLANPULSE_BOOTSTRAP_SERVERS).")
-    String bootstrap;
-    @Option(names = "--config", description = "Properties file: Kafka client keys and planpulse.* keys.")
-    Path configFile;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
     @Spec
     CommandSpec spec;
 
@@ -66,15 +65,7 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (ReportRequest.Invalid e) {
             throw new BadInput("report: " + e.getMessage());
         }
-        if (configFile != null && !Files.isReadable(configFile)) {
-            throw new BadInput(configFile + ": no such file or not readable");
-        }
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap.servers", bootstrap);
-        Config config = Config.load(configFile, System.getenv(), flags);
-        if (config.get("bootstrap.servers") == null) {
-            throw new BadInput("--bootstrap-servers (or PLANPULSE_BOOTSTRAP_SERVERS) is required");
-        }
+        Config config = cluster.config(Map.of());
         Instant madeAt = asOf == null ? null : Inputs.asOf(asOf, config.zone());
         Path file = out != null ? out : Path.of(request.fileName());
         if (file.getParent() != null && !Files.isDirectory(file.getParent())) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -281,10 +280,5 @@ public final class PlanCatalog {
             }
         }
         return null;
-    }
-
-    /** For tests: the plans in force as a collection. */
-    Collection<YearPlan> all() {
-        return years.values();
     }
 }
