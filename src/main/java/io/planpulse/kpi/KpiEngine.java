@@ -20,8 +20,12 @@ import java.util.Map;
  * Evaluates every target of one plan year at an as-of instant: actuals per CONTRACT section 4 (rollups through
  * {@code children} to any depth), then completion, expected, gap, status and overdue per section 5, and the
  * year-end projection and outlook per section 5b.
- * Pure arithmetic: amounts are summed exactly as decimals and divided by the scale once, at the end; shares and
- * projections are computed as decimals too ({@link MathContext#DECIMAL128}) and turned into doubles last.
+ * Pure arithmetic, one of it: amounts are summed exactly as decimals and divided by the scale once, at the end; the
+ * targets of a {@code children} rollup are summed as the decimals the plan wrote (0.1 + 0.2 is 0.3, not
+ * 0.30000000000000004); f(t) is {@link Schedule#share}, computed once per target and read by both status and
+ * projection; projections are decimals too ({@link MathContext#DECIMAL128}). Every figure becomes a double once, last.
+ * Decimals rather than doubles because a sum of doubles is rounded at every step and so depends on the order of its
+ * terms; the event amounts and plan figures are short decimals, so the decimal sums are exact and cost little.
  *
  * <h2>Projection (section 5b): the choices where the contract is open</h2>
  * <ul>
@@ -63,11 +67,11 @@ public final class KpiEngine {
 
     /**
      * Figures of one target before the KPI is read off them: actual, months and projection already divided by the
-     * scale.
+     * scale; the target as the exact decimal (a rollup's: the sum of its children's); f(t) at the target's clock.
      */
     private record Rolled(BigDecimal actual, BigDecimal[] values, BigDecimal[] cumulative, boolean hasData,
-                          boolean reportFed, YearMonth dataThrough, Double target, boolean overdue, long lastEventAt,
-                          BigDecimal projected) {
+                          boolean reportFed, YearMonth dataThrough, BigDecimal target, boolean overdue,
+                          long lastEventAt, BigDecimal projected, BigDecimal share) {
     }
 
     /**
@@ -119,7 +123,7 @@ public final class KpiEngine {
         }
         Rolled r = t.source() == Source.CHILDREN
                 ? rollChildren(t, children.getOrDefault(t.id(), List.of()).stream()
-                        .map(c -> roll(byId.get(c), byId, children, data, lastYear, asOf, memo)).toList())
+                        .map(c -> roll(byId.get(c), byId, children, data, lastYear, asOf, memo)).toList(), asOf)
                 : leaf(t, data.getOrDefault(t.id(), TargetData.empty()), lastYear.get(t.id()), asOf);
         memo.put(t.id(), r);
         return r;
@@ -153,18 +157,20 @@ public final class KpiEngine {
             overdue = due != null && !d.reported()[due.getMonthValue() - 1];
         }
         YearMonth dataThrough = reportFed ? through : null;
-        return new Rolled(actual, values, cumulative, any, reportFed, dataThrough, t.target(), overdue,
-                d.lastEventAt(), project(t, actual, dataThrough, lastYear, asOf));
+        Instant clock = clock(t, dataThrough, asOf);
+        BigDecimal f = Schedule.share(t.schedule(), t.year(), t.zone(), clock);
+        return new Rolled(actual, values, cumulative, any, reportFed, dataThrough, exact(t.target()), overdue,
+                d.lastEventAt(), project(t, actual, clock, f, lastYear, asOf), f);
     }
 
-    private static Rolled rollChildren(Target t, List<Rolled> kids) {
+    private static Rolled rollChildren(Target t, List<Rolled> kids, Instant asOf) {
         BigDecimal actual = null;
         BigDecimal[] values = new BigDecimal[12];
         BigDecimal[] cumulative = new BigDecimal[12];
         boolean reportFed = !kids.isEmpty();
         boolean overdue = false;
         YearMonth through = null;
-        double childTargets = 0;
+        BigDecimal childTargets = BigDecimal.ZERO;
         boolean childTargetsKnown = true;
         long last = 0;
         BigDecimal projected = null;
@@ -175,7 +181,7 @@ public final class KpiEngine {
             if (k.target() == null) {
                 childTargetsKnown = false;
             } else {
-                childTargets += k.target();
+                childTargets = childTargets.add(k.target());
             }
             if (!k.hasData()) {
                 continue;
@@ -190,19 +196,18 @@ public final class KpiEngine {
                 through = k.dataThrough();
             }
         }
-        Double target = t.target() != null ? t.target() : childTargetsKnown ? Double.valueOf(childTargets) : null;
-        return new Rolled(actual, values, cumulative, actual != null, reportFed, reportFed ? through : null, target,
-                reportFed && overdue, last, projected);
+        BigDecimal target = t.target() != null ? exact(t.target()) : childTargetsKnown ? childTargets : null;
+        YearMonth dataThrough = reportFed ? through : null;
+        BigDecimal f = Schedule.share(t.schedule(), t.year(), t.zone(), clock(t, dataThrough, asOf));
+        return new Rolled(actual, values, cumulative, actual != null, reportFed, dataThrough, target,
+                reportFed && overdue, last, projected, f);
     }
 
     private static Kpi kpi(Target t, Rolled r, List<String> children, Instant asOf) {
-        ZoneId zone = t.zone();
-        Instant clock = clock(t, r.dataThrough(), asOf);
-        double f = Schedule.shareDue(t.schedule(), t.year(), zone, clock);
-        Double target = r.target();
-        Double expected = expected(t, target, f);
-        Double actual = r.actual() == null ? null : r.actual().doubleValue();
-        BigDecimal exactTarget = target == null || target == 0 ? null : Decimals.exact(target);
+        Double target = dbl(r.target());
+        Double expected = expected(t, target, r.share().doubleValue());
+        Double actual = dbl(r.actual());
+        BigDecimal exactTarget = r.target() == null || r.target().signum() == 0 ? null : r.target();
         Double completion = actual == null || exactTarget == null ? null : r.actual()
                 .divide(exactTarget, MC).doubleValue();
         Double gap = completion == null || expected == null ? null : completion - expected;
@@ -243,27 +248,27 @@ public final class KpiEngine {
      * The projected year-end actual of a leaf target (section 5b), in the target's unit; null without data and while
      * the divisor is below {@link #PROFILE_FLOOR}.
      *
-     * @param actual      the actual, already divided by the scale (null: no data)
-     * @param dataThrough the latest reported month of a report-fed target (caps the clock), else null
+     * @param actual the actual, already divided by the scale (null: no data)
+     * @param clock  the target's clock: as-of, capped at the end of {@code data_through} for report-fed targets
+     * @param f      f(t) at {@code clock}
      */
-    static BigDecimal project(Target t, BigDecimal actual, YearMonth dataThrough, TargetData lastYear, Instant asOf) {
+    static BigDecimal project(Target t, BigDecimal actual, Instant clock, BigDecimal f, TargetData lastYear,
+                              Instant asOf) {
         if (actual == null) {
             return null;
         }
         if (yearOver(t, asOf)) {
             return actual;
         }
-        Instant clock = clock(t, dataThrough, asOf);
         switch (t.kind()) {
             case CUMULATIVE_FLOW -> {
-                BigDecimal p = profile(t, lastYear, clock);
+                BigDecimal p = profile(t, lastYear, f, clock);
                 return belowFloor(p) ? null : actual.divide(p, MC);
             }
             case STOCK_LEVEL -> {
                 if (t.baseline() == null) {
                     return actual;
                 }
-                BigDecimal f = share(scheduleShares(t), t.year(), t.zone(), clock);
                 if (belowFloor(f)) {
                     return null;
                 }
@@ -282,19 +287,24 @@ public final class KpiEngine {
 
     /**
      * p(t) of section 5b: last year's cumulative share at the same point of the year when the facts last year
-     * selected by the target's definition add up to more than 0, otherwise the schedule's f(t).
+     * selected by the target's definition add up to more than 0, otherwise the schedule's f(t), {@code f}.
      */
-    static BigDecimal profile(Target t, TargetData lastYear, Instant clock) {
+    static BigDecimal profile(Target t, TargetData lastYear, BigDecimal f, Instant clock) {
         BigDecimal[] upTo = lastYearCumulative(t, lastYear);
         if (upTo == null) {
-            return share(scheduleShares(t), t.year(), t.zone(), clock);
+            return f;
         }
         // only the one or two month ends that share() reads are divided (a division costs microseconds)
         BigDecimal total = upTo[11];
-        return share(m -> upTo[m].divide(total, MC), t.year(), t.zone(), clock);
+        return Schedule.share(m -> upTo[m].divide(total, MC), t.year(), t.zone(), clock);
     }
 
-    /** Last year's amounts through each month end (see {@link #lastYearShares}), or null without a profile. */
+    /**
+     * Last year's amounts through each month end, or null without a profile (no facts, or they add up to 0). Monthly
+     * amounts (flows, {@code project_progress}): the amount through month m. Year-to-date reports
+     * ({@code indicator_report}): the value in force at the end of month m (0 before the first report), so the last is
+     * the value of the latest period reported. Over the last, they are last year's shares; the scale cancels out.
+     */
     private static BigDecimal[] lastYearCumulative(Target t, TargetData lastYear) {
         if (lastYear == null || t.source() == Source.CHILDREN) {
             return null;
@@ -308,62 +318,6 @@ public final class KpiEngine {
             upTo[m] = running;
         }
         return running.signum() <= 0 ? null : upTo;
-    }
-
-    /**
-     * Last year's cumulative share at the end of each month, January first, or null when last year has no facts
-     * or they add up to 0. Monthly amounts (flows, {@code project_progress}): the amount through month m over the
-     * year's total. Year-to-date reports ({@code indicator_report}): the value in force at the end of month m (0
-     * before the first report) over the value of the latest period reported. The scale cancels out.
-     */
-    static BigDecimal[] lastYearShares(Target t, TargetData lastYear) {
-        BigDecimal[] upTo = lastYearCumulative(t, lastYear);
-        if (upTo == null) {
-            return null;
-        }
-        BigDecimal total = upTo[11];
-        BigDecimal[] shares = new BigDecimal[12];
-        for (int m = 0; m < 12; m++) {
-            shares[m] = upTo[m].divide(total, MC);
-        }
-        return shares;
-    }
-
-    /** The schedule's cumulative shares at each month end, as the decimals the plan wrote. */
-    static BigDecimal[] scheduleShares(Target t) {
-        BigDecimal[] shares = new BigDecimal[12];
-        for (int m = 0; m < 12; m++) {
-            shares[m] = Decimals.exact(t.schedule().get(m));
-        }
-        return shares;
-    }
-
-    /**
-     * The share due at {@code t} given the cumulative shares at each month end: linear in time within a month (the
-     * real length of that month of {@code year} in {@code zone}), 0 before the year starts, 1 after it ends. The
-     * decimal twin of {@link Schedule#shareDue}.
-     */
-    static BigDecimal share(BigDecimal[] monthEnds, int year, ZoneId zone, Instant t) {
-        return share(m -> monthEnds[m], year, zone, t);
-    }
-
-    private static BigDecimal share(java.util.function.IntFunction<BigDecimal> monthEnds, int year, ZoneId zone,
-                                    Instant t) {
-        Instant start = Schedule.startOfMonth(YearMonth.of(year, 1), zone);
-        Instant end = Schedule.startOfMonth(YearMonth.of(year + 1, 1), zone);
-        if (t.isBefore(start)) {
-            return BigDecimal.ZERO;
-        }
-        if (!t.isBefore(end)) {
-            return BigDecimal.ONE;
-        }
-        YearMonth month = YearMonth.from(t.atZone(zone));
-        long ms = Schedule.startOfMonth(month, zone).toEpochMilli();
-        long me = Schedule.endOfMonth(month, zone).toEpochMilli();
-        int m = month.getMonthValue() - 1;
-        BigDecimal prev = m == 0 ? BigDecimal.ZERO : monthEnds.apply(m - 1);
-        BigDecimal frac = BigDecimal.valueOf(t.toEpochMilli() - ms).divide(BigDecimal.valueOf(me - ms), MC);
-        return prev.add(monthEnds.apply(m).subtract(prev).multiply(frac, MC), MC);
     }
 
     /**
@@ -490,6 +444,10 @@ public final class KpiEngine {
             return x.movePointLeft(-s.scale());
         }
         return x.divide(scale, MC);
+    }
+
+    private static BigDecimal exact(Double v) {
+        return v == null ? null : Decimals.exact(v);
     }
 
     private static BigDecimal add(BigDecimal a, BigDecimal b) {
