@@ -68,6 +68,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Clock clock;
     private final Duration evaluateInterval;
     private final Duration clockTick;
+    private final int maxCells;
     private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, FlowFact> flowStore;
     private KeyValueStore<String, ReportFact> reportStore;
@@ -104,8 +105,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private io.micrometer.core.instrument.Timer partialRounds;
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
-    public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick) {
+    public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick,
+                        int maxCells) {
         this.catalog = catalog;
+        this.maxCells = maxCells;
         this.registry = registry;
         this.clock = clock;
         this.evaluateInterval = evaluateInterval;
