@@ -115,6 +115,7 @@ class BoundedFactsTest {
             KpiProcessor restarted = new KpiProcessor(before.catalog(), registry, before.clock, Duration.ofMillis(100),
                     Duration.ofSeconds(5), CAP);
             restarted.init(context);
+            context.setCurrentSystemTimeMs(1_000);
 
             restarted.process(new Record<>("k", flow("r-new\u001fVN\u001fyouyiguan", 2), 0L));
             restarted.process(new Record<>("k", flow("r1\u001fVN\u001fyouyiguan", 1), 0L));
@@ -123,7 +124,7 @@ class BoundedFactsTest {
                     .isEqualTo(2.0);
 
             context.scheduledPunctuators().stream().filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME)
-                    .findFirst().orElseThrow().getPunctuator().punctuate(1_000);
+                    .findFirst().orElseThrow().getPunctuator().punctuate(1_100);
             Map<String, KpiSnapshot> kpis = new TreeMap<>();
             context.forwarded().forEach(r -> {
                 if (r.record().value() instanceof KpiOutput.Snapshot s && s.snapshot() != null) {
