@@ -36,6 +36,10 @@ public final class Config {
     /** How many times a failed stream thread is replaced within the window before the instance shuts down. */
     public static final String THREAD_REPLACEMENTS = "planpulse.thread.replacements.max";
     public static final String THREAD_REPLACEMENT_WINDOW = "planpulse.thread.replacements.window.seconds";
+    /** Flow cells kept per (stream, year) before the rest are counted in the stream's overflow cell (CONTRACT 3). */
+    public static final String FACTS_MAX_CELLS = "planpulse.facts.max-cells";
+    /** Environment variables whose key has a '-', which the '_' to '.' rule cannot spell. */
+    private static final Map<String, String> ENV_KEYS = Map.of("PLANPULSE_FACTS_MAX_CELLS", FACTS_MAX_CELLS);
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -51,6 +55,7 @@ public final class Config {
         c.values.put(TIMEZONE, DEFAULT_ZONE.getId());
         c.values.put(THREAD_REPLACEMENTS, "3");
         c.values.put(THREAD_REPLACEMENT_WINDOW, "600");
+        c.values.put(FACTS_MAX_CELLS, String.valueOf(io.planpulse.pipeline.PlanpulseTopology.DEFAULT_MAX_CELLS));
         c.values.put("application.id", "planpulse");
         c.values.put("processing.guarantee", "exactly_once_v2");
         c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());
@@ -62,7 +67,9 @@ public final class Config {
             p.stringPropertyNames().forEach(k -> c.values.put(k, p.getProperty(k)));
         }
         env.forEach((k, v) -> {
-            if (k.equals("PLANPULSE_BOOTSTRAP_SERVERS")) {
+            if (ENV_KEYS.containsKey(k)) {
+                c.values.put(ENV_KEYS.get(k), v);
+            } else if (k.equals("PLANPULSE_BOOTSTRAP_SERVERS")) {
                 c.values.put("bootstrap.servers", v);
             } else if (k.startsWith("PLANPULSE_KAFKA_")) {
                 c.values.put(k.substring("PLANPULSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);

@@ -142,7 +142,8 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public static PipelineApp start(Config config, Clock clock) throws Exception {
-        PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone());
+        PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone())
+                .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS));
         LOG.info("starting planpulse with {}", config);
         io.planpulse.events.EventDecoder.useRegistry(io.planpulse.events.ConfluentRegistry.of(config.schemaRegistry()));
         return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog());

@@ -22,6 +22,26 @@ import java.util.Map;
 public final class Facts {
     /** Separates dimension values in a cell key (never part of a valid value). */
     public static final char SEP = '\u001f';
+    /**
+     * Every dimension value of a stream's overflow cell: {@link #SEP} alone, which no event's value can hold (the
+     * intake rejects it), so no filter selects the cell and its key, SEPs only, is no other cell's.
+     */
+    public static final String OVERFLOW = String.valueOf(SEP);
+
+    /** The overflow cell's dimension values for a stream with {@code dimensions} dimensions. */
+    public static String[] overflowDims(int dimensions) {
+        String[] dims = new String[dimensions];
+        Arrays.fill(dims, OVERFLOW);
+        return dims;
+    }
+
+    /**
+     * True for the dimension values of a stream's overflow cell (CONTRACT section 3, "Bounded by design"): the events
+     * of new dimension combinations beyond {@code planpulse.facts.max-cells}, whose values are not kept.
+     */
+    public static boolean isOverflow(String[] dims) {
+        return dims.length > 0 && OVERFLOW.equals(dims[0]);
+    }
 
     /** One flow cell of a year. */
     public static final class FlowCell {
@@ -141,13 +161,32 @@ public final class Facts {
         }
     }
 
-    /** The facts of one year. */
+    /**
+     * The facts of one year. Its flow cells per stream are what {@code planpulse.facts.max-cells} bounds: when facts
+     * are kept per district (CONTRACT section 1b), this becomes the facts of one (district, year), and the cap, counted
+     * here, follows it.
+     */
     public static final class YearFacts {
         final Map<Stream, Map<String, FlowCell>> flows = new EnumMap<>(Stream.class);
         final Map<Stream, Map<String, ReportCell>> reports = new EnumMap<>(Stream.class);
 
         public Map<String, FlowCell> flows(Stream s) {
             return flows.computeIfAbsent(s, k -> new HashMap<>());
+        }
+
+        /** The flow cells of a stream that hold their dimension values (the overflow cell not counted). */
+        public int keptCells(Stream s) {
+            Map<String, FlowCell> cells = flows(s);
+            return cells.size() - (cells.containsKey(overflowKey(s)) ? 1 : 0);
+        }
+
+        /** Every flow cell and report subject, by stream. */
+        public Map<Stream, Map<String, FlowCell>> allFlows() {
+            return flows;
+        }
+
+        public Map<Stream, Map<String, ReportCell>> allReports() {
+            return reports;
         }
 
         public Map<String, ReportCell> reports(Stream s) {
@@ -188,7 +227,14 @@ public final class Facts {
             Arrays.fill(months, BigDecimal.ZERO);
         }
 
+        /**
+         * Whether a cell's events are selected. The overflow cell's values are not kept: a target without a filter
+         * counts it (its totals stay exact); one with a filter leaves it out, as its events may not match.
+         */
         public boolean matches(String[] dims) {
+            if (dimIdx.length > 0 && isOverflow(dims)) {
+                return false;
+            }
             for (int i = 0; i < dimIdx.length; i++) {
                 if (dimIdx[i] < 0 || !wanted[i].equals(dims[dimIdx[i]])) {
                     return false;
@@ -230,6 +276,11 @@ public final class Facts {
         public TargetData toData() {
             return new TargetData(months.clone(), reported.clone(), events, lastEventAt);
         }
+    }
+
+    /** The key of a stream's overflow cell: its dimension values joined as any cell's. */
+    public static String overflowKey(Stream s) {
+        return String.join(OVERFLOW, overflowDims(s.dimensions().size()));
     }
 
     private Facts() {

@@ -68,6 +68,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Clock clock;
     private final Duration evaluateInterval;
     private final Duration clockTick;
+    private final int maxCells;
     private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, FlowFact> flowStore;
     private KeyValueStore<String, ReportFact> reportStore;
@@ -98,14 +99,20 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private long lastRoundCpu;
     private boolean evaluateAll = true;
     private long lastFullEvaluation = Long.MIN_VALUE;
+    private final Map<Stream, Counter> overflows = new EnumMap<>(Stream.class);
+    /** Per year/stream that overflowed: events since its last log line, and when that line was written (wall ms). */
+    private final Map<String, long[]> overflowLog = new HashMap<>();
+    private static final long OVERFLOW_LOG_INTERVAL_MS = 60_000;
     private Counter staleReports;
     private Counter evaluations;
     private io.micrometer.core.instrument.Timer fullRounds;
     private io.micrometer.core.instrument.Timer partialRounds;
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
-    public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick) {
+    public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick,
+                        int maxCells) {
         this.catalog = catalog;
+        this.maxCells = maxCells;
         this.registry = registry;
         this.clock = clock;
         this.evaluateInterval = evaluateInterval;
@@ -148,6 +155,14 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             LOG.info("KPI stage: {} flow cells and {} report subjects read back in {} ms", n[0], n[1],
                     (System.nanoTime() - t0) / 1_000_000);
         }
+        for (Stream s : Stream.values()) {
+            if (s.isFlow()) {
+                // registered at 0, so the first overflow is an increase Prometheus sees, not a new series
+                overflows.put(s, Counter.builder("planpulse.facts.overflow").tag("stream", s.type())
+                        .description("Flow events of new dimension combinations beyond planpulse.facts.max-cells, "
+                                + "counted in their stream's overflow cell").register(registry));
+            }
+        }
         this.staleReports = Counter.builder("planpulse.reports.superseded")
                 .description("Reports older than the report in force for their month (changed nothing)")
                 .register(registry);
@@ -164,6 +179,50 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         CommitHook hook = context.getStateStore(Topics.KPI_COMMIT_HOOK);
         hook.beforeCommit(this::persist);
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
+    }
+
+    /**
+     * Counts the events of a new dimension combination that the cap sent to the overflow cell, and says so in the log
+     * at most once a minute per (year, stream), naming the dimensions whose values were new (the likely culprit)
+     * and the targets that leave the overflow out.
+     */
+    private void overflowed(int y, Stream stream, String[] dims, long events) {
+        overflows.get(stream).increment(events);
+        long[] log = overflowLog.computeIfAbsent(y + "/" + stream.type(), k -> new long[] {0, Long.MIN_VALUE});
+        log[0] += events;
+        long now = context.currentSystemTimeMs();
+        if (log[1] != Long.MIN_VALUE && now - log[1] < OVERFLOW_LOG_INTERVAL_MS) {
+            return;
+        }
+        List<String> newIn = new ArrayList<>();
+        Collection<Facts.FlowCell> kept = facts.get(y).flows(stream).values();
+        for (int i = 0; i < dims.length; i++) {
+            int d = i;
+            if (kept.stream().noneMatch(c -> !Facts.isOverflow(c.dims) && c.dims[d].equals(dims[d]))) {
+                newIn.add(stream.dimensions().get(i) + "=" + abbreviate(dims[i]));
+            }
+        }
+        PlanCatalog.YearPlan plan = catalog.years().get(y);
+        List<String> filtered = new ArrayList<>();
+        if (plan != null) {
+            for (Target t : plan.flowTargets().getOrDefault(stream, List.of())) {
+                if (!t.filter().isEmpty()) {
+                    filtered.add(t.id());
+                }
+            }
+        }
+        LOG.warn("{} facts of {}: {} cells kept (planpulse.facts.max-cells), {} events of new dimension combinations "
+                        + "went to the overflow cell{}; new values in {}. Unfiltered targets count them; targets "
+                        + "filtering on {} leave them out{}", stream.type(), y, maxCells, log[0],
+                log[1] == Long.MIN_VALUE ? "" : " in the last minute", newIn.isEmpty() ? "no single dimension "
+                        + "(a new combination of known values)" : String.join(", ", newIn),
+                String.join(", ", stream.dimensions()), filtered.isEmpty() ? "" : " (" + String.join(", ", filtered) + ")");
+        log[0] = 0;
+        log[1] = now;
+    }
+
+    private static String abbreviate(String v) {
+        return v.length() <= 40 ? "'" + v + "'" : "'" + v.substring(0, 40) + "...'";
     }
 
     private Facts.YearFacts year(int y) {
@@ -189,11 +248,19 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             dirtyReports.put(key, cell);
             dirtySubjects.add(key);
         } else {
-            Facts.FlowCell cell = year(y).flows(stream).get(in.getSubject());
+            Facts.YearFacts f = year(y);
+            Facts.FlowCell cell = f.flows(stream).get(in.getSubject());
             if (cell == null) {
                 String[] dims = in.getSubject().split(String.valueOf(Facts.SEP), -1);
-                cell = new Facts.FlowCell(dims, stream.measures().size());
-                year(y).flows(stream).put(in.getSubject(), cell);
+                if (f.keptCells(stream) < maxCells) {
+                    cell = new Facts.FlowCell(dims, stream.measures().size());
+                    f.flows(stream).put(in.getSubject(), cell);
+                } else {
+                    key = y + "/" + stream.type() + "/" + Facts.overflowKey(stream);
+                    cell = f.flows(stream).computeIfAbsent(Facts.overflowKey(stream),
+                            k -> new Facts.FlowCell(Facts.overflowDims(stream.dimensions().size()), stream.measures().size()));
+                    overflowed(y, stream, dims, in.getCount());
+                }
             }
             int m = in.getMonth() - 1;
             BigDecimal[] amounts = new BigDecimal[cell.amounts.length];
@@ -241,8 +308,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             queriesBuiltFor = version;
         }
         boolean all = planChanged || tickDue || evaluateAll;
+        if (all) {
+            dropRetiredYears(plans, now);
+        }
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if (all || dirty.contains(p.year())) {
+            if ((all || dirty.contains(p.year())) && !retired(p.year(), now)) {
                 evaluate(p, now);
             }
         }
@@ -268,6 +338,45 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             lastRoundCpu = cpu;
         }
         lastRoundEnd = context.currentSystemTimeMs();
+    }
+
+    /**
+     * A year is retired once neither it nor the year after is open (the projection of the year after reads its
+     * facts, CONTRACT section 5b): after the end of the deadline day of the January after the year after. Its facts
+     * are dropped and its plan is no longer evaluated: the KPIs it last published, final since it closed, stay.
+     */
+    private boolean retired(int y, Instant now) {
+        return now.toEpochMilli() >= PlanCatalog.closesAt(y + 1, catalog.deadlineDay(y + 1), catalog.zone());
+    }
+
+    /** Drops the facts of retired years from the heap, and from the stores with tombstones. */
+    private void dropRetiredYears(Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+        List<Integer> gone = facts.keySet().stream().filter(y -> retired(y, now)).sorted().toList();
+        for (int y : gone) {
+            Facts.YearFacts f = facts.remove(y);
+            int n = 0;
+            for (Map.Entry<Stream, Map<String, Facts.FlowCell>> e : f.allFlows().entrySet()) {
+                for (String cell : e.getValue().keySet()) {
+                    String key = y + "/" + e.getKey().type() + "/" + cell;
+                    dirtyFlows.remove(key);
+                    flowStore.delete(key);
+                    n++;
+                }
+            }
+            for (Map.Entry<Stream, Map<String, Facts.ReportCell>> e : f.allReports().entrySet()) {
+                for (String subject : e.getValue().keySet()) {
+                    String key = y + "/" + e.getKey().type() + "/" + subject;
+                    dirtyReports.remove(key);
+                    reportStore.delete(key);
+                    n++;
+                }
+            }
+            queries.remove(y);
+            overflowLog.keySet().removeIf(k -> k.startsWith(y + "/"));
+            updateUnplanned(List.of(y), plans, now);
+            LOG.info("facts of {} dropped ({} flow cells and report subjects): neither {} nor {} is open any more", y, n,
+                    y, y + 1);
+        }
     }
 
     /** Every flow target of every plan in force as a query over its year's facts, and over the year before. */

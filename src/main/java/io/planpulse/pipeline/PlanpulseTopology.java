@@ -48,21 +48,34 @@ import org.apache.kafka.streams.state.Stores;
  * record timestamps only order and age the dedup store. The as-of clock drives closed years and evaluation.
  */
 public final class PlanpulseTopology {
-    /** Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike. */
+    /** What {@code planpulse.facts.max-cells} is when nobody sets it (CONTRACT section 3, "Bounded by design"). */
+    public static final int DEFAULT_MAX_CELLS = 100_000;
+
     /**
      * Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike.
      *
      * @param catalog the plans in force; the HTTP API reads the same one (GET /api/plans)
+     * @param maxCells the flow cells kept per (stream, year) before the rest go to the stream's overflow cell
      */
     public record Settings(Clock clock, PlanCatalog catalog, Duration evaluateInterval,
-                           Duration clockTick) {
+                           Duration clockTick, int maxCells) {
+        public Settings {
+            if (maxCells < 1) {
+                throw new IllegalArgumentException("planpulse.facts.max-cells must be at least 1, not " + maxCells);
+            }
+        }
+
         public static Settings defaults(Clock clock) {
             return defaults(clock, ZoneId.of("Asia/Shanghai"));
         }
 
         public static Settings defaults(Clock clock, ZoneId zone) {
             return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), DEFAULT_MAX_CELLS);
+        }
+
+        public Settings withMaxCells(int cells) {
+            return new Settings(clock, catalog, evaluateInterval, clockTick, cells);
         }
     }
 
@@ -124,7 +137,7 @@ public final class PlanpulseTopology {
 
         Map<String, KStream<String, KpiOutput>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
-                                settings.clockTick()),
+                                settings.clockTick(), settings.maxCells()),
                         Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
                         Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
                 .split(Named.as("out-"))
