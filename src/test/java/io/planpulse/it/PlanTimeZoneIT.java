@@ -69,7 +69,13 @@ class PlanTimeZoneIT {
         try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
             StringWriter log = new StringWriter();
             assertThat(planLoad(broker, config, planFile, log)).as(log.toString()).isZero();
-            assertThat(log.toString()).contains("plan 2025: version");
+            Config shanghai = TestConfigs.local(broker.bootstrapServers(), dir.resolve("state"));
+            try (PipelineApp app = PipelineApp.start(shanghai, CLOCK)) {
+                app.awaitReady(Duration.ofMinutes(2));
+                PlanCatalog.YearStatus status = app.catalog().statuses().get(0);
+                assertThat(status.lastRefused()).as("refusal").isNull();
+                assertThat(status.inForce()).isNotNull();
+            }
         }
     }
 }
