@@ -26,7 +26,7 @@ public final class Config {
     public static final String PARTITIONS = "planpulse.topic.partitions";
     public static final String REPLICATION = "planpulse.topic.replication";
     public static final String AS_OF = "planpulse.as.of";
-    /** The deployment's zone: calendar months and years of facts; every plan's timezone must equal it. */
+    /** The deployment's zone: calendar months and years of facts; every plan's timezone must have its rules. */
     public static final String TIMEZONE = "planpulse.timezone";
     /** The zone of a deployment that names none (CONTRACT section 1). */
     public static final java.time.ZoneId DEFAULT_ZONE = java.time.ZoneId.of("Asia/Shanghai");

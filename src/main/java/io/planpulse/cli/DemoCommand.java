@@ -59,8 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Plan> loaded = Inputs.plans(plans);
         Inputs.checkFiles(replays);
-        // the demo deploys in its first plan's zone (the deployment's default when the plan names none)
-        ZoneId zone = loaded.get(0).timezone() == null ? Config.DEFAULT_ZONE : ZoneId.of(loaded.get(0).timezone());
+        // the demo deploys in its first plan's zone (the default zone when the plan names none)
+        ZoneId zone = ZoneId.of(loaded.get(0).timezone());
         Clock clock = SimulatedFeed.demoClock(loaded, asOf == null ? null : Inputs.asOf(asOf, zone), zone);
         Inputs.checkPortFree(httpHost, httpPort);
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("planpulse-demo");

@@ -1,5 +1,6 @@
 package io.planpulse.cli;
 
+import io.planpulse.app.Config;
 import io.planpulse.app.PipelineApp;
 import io.planpulse.plan.Plan;
 import io.planpulse.plan.PlanException;
@@ -22,8 +23,13 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** The plans of these files, or the shipped 2025 plan when there are none. */
+    /** The plans of these files for a deployment in the default zone, or the shipped 2025 plan when there are none. */
     static List<Plan> plans(List<Path> files) throws BadInput {
+        return plans(files, Config.DEFAULT_ZONE);
+    }
+
+    /** The plans of these files, a plan without timezone in {@code zone} (planpulse.timezone); else the shipped plan. */
+    static List<Plan> plans(List<Path> files, ZoneId zone) throws BadInput {
         List<Plan> out = new ArrayList<>();
         if (files == null || files.isEmpty()) {
             out.add(PlanLoader.loadDefault());
@@ -31,7 +37,7 @@ final class Inputs {
         }
         for (Path f : files) {
             try {
-                Plan p = PlanLoader.load(f);
+                Plan p = PlanLoader.load(f, zone);
                 p.warnings().forEach(w -> System.err.println("warning: " + w));
                 out.add(p);
             } catch (PlanException e) {

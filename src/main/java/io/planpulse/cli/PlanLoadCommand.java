@@ -4,6 +4,7 @@ import io.planpulse.app.Config;
 import io.planpulse.app.PlanLoad;
 import io.planpulse.app.TopicAdmin;
 import io.planpulse.plan.Plan;
+import io.planpulse.plan.PlanCatalog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,9 @@ public final class PlanLoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Plan plan = Inputs.plans(List.of(file)).get(0);
         Config config = cluster.config(Map.of());
-        if (!plan.timezone().equals(config.zone().getId())) {
+        Plan plan = Inputs.plans(List.of(file), config.zone()).get(0);
+        if (!PlanCatalog.sameZone(config.zone(), plan.timezone())) {
             System.err.printf("%s: timezone %s is not the deployment's (planpulse.timezone = %s): the pipeline would "
                     + "refuse this version%n", file, plan.timezone(), config.zone().getId());
             return BadInput.EXIT_CODE;

@@ -44,9 +44,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Plan> loaded = Inputs.plans(plan == null ? List.of() : List.of(plan));
         Config config = cluster.config(Map.of());
         ZoneId zone = config.zone();
+        List<Plan> loaded = Inputs.plans(plan == null ? List.of() : List.of(plan), zone);
         Clock clock = SimulatedFeed.demoClock(loaded, asOf == null ? null : Inputs.asOf(asOf, zone), zone);
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
         Simulator sim = new Simulator(loaded.get(0), seed);

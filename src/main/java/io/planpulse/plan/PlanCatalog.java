@@ -97,6 +97,18 @@ public final class PlanCatalog {
         return starts;
     }
 
+    /**
+     * Whether a plan's {@code timezone} is the deployment's zone: the same rules, whatever the name (CONTRACT
+     * section 1: {@code Asia/Chongqing} is {@code Asia/Shanghai}). An unknown zone is not.
+     */
+    public static boolean sameZone(ZoneId deployment, String timezone) {
+        try {
+            return timezone != null && ZoneId.of(timezone).getRules().equals(deployment.getRules());
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
     /** A year stays open until the end of report_deadline_day of the January after it. */
     public static long closesAt(int year, int deadlineDay, ZoneId zone) {
         return LocalDate.of(year + 1, 1, deadlineDay).plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
@@ -254,13 +266,13 @@ public final class PlanCatalog {
         if (recs.isEmpty()) {
             return new Refusal(v, "the version has no targets");
         }
-        if (!zone.getId().equals(timezone)) {
+        if (!sameZone(zone, timezone)) {
             return new Refusal(v, "the plan's timezone " + timezone + " is not the deployment's (planpulse.timezone = "
                     + zone.getId() + ")");
         }
         Set<String> ids = new HashSet<>();
         for (PlanTarget p : recs) {
-            if (!zone.getId().equals(p.getTimezone())) {
+            if (!sameZone(zone, p.getTimezone())) {
                 return new Refusal(v, "target " + p.getId() + " has timezone " + p.getTimezone()
                         + ", not the deployment's " + zone.getId());
             }

@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class PlanLoader {
     /** The 2025 Banan plan shipped in the jar. */
     public static final String DEFAULT_PLAN_RESOURCE = "/plans/banan-2025.yaml";
+    /** The zone of a deployment that names none (planpulse.timezone unset, CONTRACT section 1). */
+    private static final ZoneId DEFAULT_DEPLOYMENT_ZONE = ZoneId.of("Asia/Shanghai");
 
     private static final Pattern ID = Pattern.compile("[a-z0-9_]+");
     private static final Set<String> TOP_KEYS = Set.of("year", "timezone", "report_deadline_day", "thresholds", "targets",
@@ -42,24 +44,33 @@ public final class PlanLoader {
     private static final Set<String> THRESHOLD_KEYS = Set.of("ahead", "lagging", "severely_lagging");
 
     private final String file;
+    /** The zone of a plan that names none: the deployment's. */
+    private final ZoneId deploymentZone;
     private final List<String> problems = new ArrayList<>();
     /** Not among the contract's refusal rules, but worth telling the author (unknown keys, missing display fields). */
     private final List<String> warnings = new ArrayList<>();
     /** The mapping being read: a missing required key is reported at its line. */
     private Node current;
 
-    private PlanLoader(String file) {
+    private PlanLoader(String file, ZoneId deploymentZone) {
         this.file = file;
+        this.deploymentZone = deploymentZone;
     }
 
-    public static Plan load(Path path) throws PlanException, IOException {
+    /** A plan file of a deployment in {@code deploymentZone}: a plan that names no timezone takes that zone. */
+    public static Plan load(Path path, ZoneId deploymentZone) throws PlanException, IOException {
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            return new PlanLoader(path.toString()).parse(r);
+            return new PlanLoader(path.toString(), deploymentZone).parse(r);
         }
     }
 
+    /** A plan of a deployment in the default zone. */
     public static Plan load(String name, Reader reader) throws PlanException {
-        return new PlanLoader(name).parse(reader);
+        return load(name, reader, DEFAULT_DEPLOYMENT_ZONE);
+    }
+
+    public static Plan load(String name, Reader reader, ZoneId deploymentZone) throws PlanException {
+        return new PlanLoader(name, deploymentZone).parse(reader);
     }
 
     public static Plan loadDefault() {
@@ -93,7 +104,7 @@ public final class PlanLoader {
         }
         String timezone = string(fields, "timezone", false);
         if (timezone == null) {
-            timezone = "Asia/Shanghai";
+            timezone = deploymentZone.getId();
         } else {
             try {
                 ZoneId.of(timezone);

@@ -62,18 +62,27 @@ public final class TopologyFixture implements AutoCloseable {
     public final List<RejectedRecord> rejects = new ArrayList<>();
 
     public TopologyFixture(String asOf) throws Exception {
-        this(asOf, PlanpulseTopology.DEFAULT_MAX_CELLS);
+        this(asOf, java.time.ZoneId.of("Asia/Shanghai"), PlanpulseTopology.DEFAULT_MAX_CELLS);
     }
 
     /** With at most {@code maxCells} flow cells per (stream, year) ({@code planpulse.facts.max-cells}). */
     public TopologyFixture(String asOf, int maxCells) throws Exception {
+        this(asOf, java.time.ZoneId.of("Asia/Shanghai"), maxCells);
+    }
+
+    /** A deployment in {@code zone} (planpulse.timezone). */
+    public TopologyFixture(String asOf, java.time.ZoneId zone) throws Exception {
+        this(asOf, zone, PlanpulseTopology.DEFAULT_MAX_CELLS);
+    }
+
+    public TopologyFixture(String asOf, java.time.ZoneId zone, int maxCells) throws Exception {
         clock = new MutableClock(OffsetDateTime.parse(asOf).toInstant());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "planpulse-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("planpulse-ttd").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        settings = PlanpulseTopology.Settings.defaults(clock).withMaxCells(maxCells);
+        settings = PlanpulseTopology.Settings.defaults(clock, zone).withMaxCells(maxCells);
         driver = new TopologyTestDriver(PlanpulseTopology.build(settings, registry), props, WALL_START);
         for (Stream s : Stream.values()) {
             inputs.put(s, driver.createInputTopic(s.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
