@@ -2,12 +2,14 @@ package io.planpulse.intake;
 
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.processor.internals.RecordCollector;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
@@ -21,7 +23,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * writes to an uncached logged store there is therefore sent to the changelog inside the transaction that commits
  * the input offsets. That lets a processor keep per-event bookkeeping on the heap and write it once per commit.
  * {@code CachedStateStore} is Kafka Streams' internal interface (the one its own caches use); the journal tests
- * (JournalInTopologyTest) and the crash tests (CrashConsistencyIT) fail if it stops being called.
+ * (JournalInTopologyTest) and the crash tests (CrashConsistencyIT) fail if it stops being called. Under at_least_once
+ * {@link Forwarding#awaitSent()} flushes the task's internal {@code RecordCollector}, the one Kafka Streams flushes
+ * before committing offsets; HandOverOrderIT fails if that stops waiting for the broker's answer.
  */
 public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
     /**
@@ -33,10 +37,25 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
     public static final class Forwarding {
         private final InternalProcessorContext<?, ?> internal;
         private final ProcessorNode<?, ?, ?, ?> node;
+        private final boolean atLeastOnce;
 
-        private Forwarding(InternalProcessorContext<?, ?> internal) {
+        private Forwarding(InternalProcessorContext<?, ?> internal, boolean atLeastOnce) {
             this.internal = internal;
             this.node = internal == null ? null : internal.currentNode();
+            this.atLeastOnce = atLeastOnce;
+        }
+
+        /**
+         * Under at_least_once, blocks until every record the task has sent so far (what it forwarded, what its stores
+         * logged) is acknowledged, and throws if the broker refused one: the task's record collector is flushed, as
+         * Kafka Streams flushes it before it commits offsets. Under exactly-once it does nothing: what was sent commits
+         * or aborts with the store writes that follow, in one transaction. A processor calls it before it writes what
+         * would make a replay of those records' inputs a duplicate (HandOverOrderIT shows the loss without it).
+         */
+        public void awaitSent() {
+            if (atLeastOnce && internal instanceof RecordCollector.Supplier s) {
+                s.recordCollector().flush();
+            }
         }
 
         /** Runs {@code forwards} as the processor this was made for, at the wall-clock time. */
@@ -61,7 +80,9 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
 
     /** For a processor that forwards from its hook; call it in the processor's {@code init}, where its node is current. */
     public static Forwarding forwarding(ProcessorContext<?, ?> context) {
-        return new Forwarding(context instanceof InternalProcessorContext<?, ?> internal ? internal : null);
+        Object guarantee = context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        boolean atLeastOnce = guarantee == null || StreamsConfig.AT_LEAST_ONCE.equals(guarantee.toString());
+        return new Forwarding(context instanceof InternalProcessorContext<?, ?> internal ? internal : null, atLeastOnce);
     }
 
     private final String name;

@@ -8,7 +8,10 @@ import java.util.List;
  * An exact set of short byte strings (event ids), compact enough to hold millions on the heap: the bytes live in
  * 1 MiB arena chunks (a length byte or two, then the id) and an open-addressing table of longs holds each id's
  * 32-bit hash and its arena reference. About 12 bytes plus the id per entry; membership compares the whole id, so
- * two ids never collide. No removal: the owner rebuilds the set when ids expire.
+ * two ids never collide. Removal shifts the entries that follow back into place (linear probing needs no
+ * tombstones); a chunk whose ids are all removed is reused. Ids expire roughly in the order they came, a batch's ids
+ * lie side by side, so chunks empty from the oldest: a straggler (a batch that expires late) keeps at most the one or
+ * two chunks its ids are in.
  */
 final class IdSet {
     private static final int CHUNK_BITS = 20;
@@ -17,7 +20,12 @@ final class IdSet {
     static final int MAX_ID_BYTES = 4 * EventDecoder.MAX_STRING;
 
     private final List<byte[]> chunks = new ArrayList<>();
+    /** Ids alive per chunk. */
+    private int[] live = new int[4];
+    /** Indexes of chunks emptied and dropped, to be reused. */
+    private final java.util.ArrayDeque<Integer> free = new java.util.ArrayDeque<>();
     private byte[] chunk;
+    private int chunkIndex;
     private int chunkPos;
     /** (hash << 32) | ref; 0 is empty (ref 0 is never used: every chunk starts at position 1). */
     private long[] table;
@@ -58,6 +66,33 @@ final class IdSet {
         return add(id, 0, id.length);
     }
 
+    /** Removes the id; false if it was not there. */
+    boolean remove(byte[] id, int off, int len) {
+        int i = slot(hash(id, off, len), id, off, len);
+        long e = table[i];
+        if (e == 0) {
+            return false;
+        }
+        release((int) e);
+        int mask = table.length - 1;
+        int hole = i;
+        for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+            int home = (int) (table[j] >>> 32) & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask)) { // the hole is on j's probe path: move it back
+                table[hole] = table[j];
+                hole = j;
+            }
+        }
+        table[hole] = 0;
+        size--;
+        return true;
+    }
+
+    /** Chunks that hold ids (the current one included). */
+    int chunksInUse() {
+        return chunks.size() - free.size();
+    }
+
     boolean contains(byte[] id) {
         return table[slot(hash(id, 0, id.length), id, 0, id.length)] != 0;
     }
@@ -78,7 +113,8 @@ final class IdSet {
         if (chunkPos + need > CHUNK) {
             newChunk();
         }
-        int ref = ((chunks.size() - 1) << CHUNK_BITS) | chunkPos;
+        int ref = (chunkIndex << CHUNK_BITS) | chunkPos;
+        live[chunkIndex]++;
         if (len < 128) {
             chunk[chunkPos++] = (byte) len;
         } else {
@@ -103,10 +139,30 @@ final class IdSet {
         return l == len && java.util.Arrays.equals(c, p, p + l, id, off, off + len);
     }
 
+    private void release(int ref) {
+        int c = ref >>> CHUNK_BITS;
+        if (--live[c] == 0 && c != chunkIndex) {
+            chunks.set(c, null);
+            free.add(c);
+        }
+    }
+
     private void newChunk() {
-        chunk = new byte[CHUNK];
-        chunks.add(chunk);
         chunkPos = 1;
+        if (chunk != null && live[chunkIndex] == 0) { // every id written here was removed: write over it
+            return;
+        }
+        chunk = new byte[CHUNK];
+        if (free.isEmpty()) {
+            chunkIndex = chunks.size();
+            chunks.add(chunk);
+            if (chunkIndex == live.length) {
+                live = java.util.Arrays.copyOf(live, live.length * 2);
+            }
+        } else {
+            chunkIndex = free.poll();
+            chunks.set(chunkIndex, chunk);
+        }
     }
 
     private void grow() {

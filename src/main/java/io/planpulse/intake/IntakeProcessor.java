@@ -58,6 +58,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     private Years years;
     private Counter events;
     private Counter duplicates;
+    /** Purges the rest of a backlog of expired ids, a slice a second, until it is gone; null when there is none. */
+    private Cancellable purgeRest;
 
     public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock) {
         this.stream = stream;
@@ -70,10 +72,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     public void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
-        this.journal = new Journal(store);
+        this.forwarding = CommitHook.forwarding(context);
+        this.journal = new Journal(store, forwarding::awaitSent);
         long t0 = System.nanoTime();
         journal.open();
-        this.forwarding = CommitHook.forwarding(context);
         CommitHook hook = context.getStateStore(Topics.commitHook(stream));
         hook.beforeCommit(this::beforeCommit);
         if (journal.size() > 0) {
@@ -154,7 +156,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     /**
      * Runs just before every commit of the task: hands the KPI stage the sums of the flow events accepted since the
      * last commit, then writes the open batch of ids. Both go out before the producer is flushed and the offsets
-     * are committed: in the same transaction under exactly-once.
+     * are committed: in the same transaction under exactly-once; under at_least_once the journal waits for the
+     * forwarded records to be acknowledged before it writes what would make their inputs duplicates (see Journal).
      */
     private void beforeCommit() {
         if (stream.isFlow()) {
@@ -182,7 +185,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
 
     /**
      * Forgets ids first seen more than the retention ago. "Now" is the older of stream time and the wall clock, so
-     * one record stamped far in the future cannot make the task forget every id.
+     * one record stamped far in the future cannot make the task forget every id. A purge forgets a bounded slice (see
+     * Journal); a larger backlog (after days without a purge) goes on a slice a second.
      */
     private void purge() {
         long now = Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs());
@@ -190,6 +194,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         if (forgotten > 0) {
             LOG.info("{} task {}: forgot {} ids older than {} days", stream.type(), context.taskId(), forgotten,
                     DEDUP_RETENTION.toDays());
+        }
+        if (journal.purgeUnfinished() && purgeRest == null) {
+            purgeRest = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> purge());
+        } else if (!journal.purgeUnfinished() && purgeRest != null) {
+            purgeRest.cancel();
+            purgeRest = null;
         }
     }
 

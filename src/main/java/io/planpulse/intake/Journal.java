@@ -7,6 +7,8 @@ import io.planpulse.facts.Facts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -25,13 +27,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * sums have not been forwarded: {@link #drain()} returns the sums of all later batches and moves the marker past
  * them, in the same transaction as the caller's forward.
  *
+ * <p><b>Order under at_least_once.</b> There the store's changelog and the topic the sums are forwarded to are
+ * separate sends to separate partitions: the broker can take one and not the other, a crash can come between them,
+ * and a replay of the input finds the ids already seen and drops the events. So nothing is written that would make a
+ * replay a duplicate before what those events add has been acknowledged by the broker ({@code awaitSent}, a producer
+ * flush; nothing under exactly-once, where all of it commits in one transaction): a batch that holds its own sums is
+ * safe to write at any time (restored, its sums are handed over again); the marker moves past handed-over sums only
+ * after they were acknowledged; a batch without sums (reports, which are forwarded one by one as they come) is written
+ * only after the reports forwarded so far were acknowledged. A crash in between hands sums over twice, or replays a
+ * report (an upsert), and loses nothing.
+ *
  * <p>{@link #open()} rebuilds the id set and the unforwarded sums from the store when the task starts, after Kafka
- * Streams has restored the store from its changelog. Ids are forgotten a batch at a time, when the batch's newest id
- * is older than the retention.
+ * Streams has restored the store from its changelog, and keeps an index of every stored batch (sequence, newest id
+ * time, id count, whether it holds sums). Ids are forgotten a batch at a time, when the batch's newest id is older
+ * than the retention: the index finds the expired batches without reading the store, and only their own ids are read
+ * back and removed from the set, at most {@link #PURGE_SLICE_IDS} per {@link #purge} so that the stream thread is
+ * never held long.
  */
 final class Journal {
     static final int BATCH_IDS = 256;
     static final int BATCH_ID_BYTES = 16 * 1024;
+    /** At most this many ids are forgotten per {@link #purge} (about 10 ms of the stream thread). */
+    static final int PURGE_SLICE_IDS = 50_000;
     private static final byte VERSION = 2;
     private static final Bytes MARKER = Bytes.wrap(new byte[] {0});
 
@@ -283,17 +300,51 @@ final class Journal {
                 p += 2 + len;
             }
         }
+
+        /** Removes the ids of an encoded batch from the set, reading nothing else of it. */
+        static int removeIds(byte[] v, IdSet set) {
+            ByteBuffer b = ByteBuffer.wrap(v);
+            b.position(1 + 8 + 8);
+            int count = b.getInt();
+            int idBytes = b.getInt();
+            int end = b.position() + idBytes;
+            for (int p = b.position(); p < end; ) {
+                int len = ((v[p] & 0xFF) << 8) | (v[p + 1] & 0xFF);
+                set.remove(v, p + 2, len);
+                p += 2 + len;
+            }
+            return count;
+        }
+    }
+
+    /** What the purge needs to know of a stored batch without reading it. */
+    private record Stored(long maxTs, int idCount, boolean hasSums) {
     }
 
     private final KeyValueStore<Bytes, byte[]> store;
+    /** Returns once everything forwarded so far is acknowledged (see "Order under at_least_once"). */
+    private final Runnable awaitSent;
+    /** Every batch in the store, by sequence number. */
+    private final TreeMap<Long, Stored> stored = new TreeMap<>();
     private IdSet seen;
+    private boolean purgeUnfinished;
     /** Batches with sums not yet forwarded (the open batch excluded). */
     private final List<Batch> unforwarded = new ArrayList<>();
     private Batch open;
     private long marker;
 
+    /**
+     * A journal whose owner forwards under exactly-once, or reads no output (tests): nothing to wait for before a
+     * write.
+     */
     Journal(KeyValueStore<Bytes, byte[]> store) {
+        this(store, () -> { });
+    }
+
+    /** {@code awaitSent} returns once everything the task has forwarded so far is acknowledged, or throws. */
+    Journal(KeyValueStore<Bytes, byte[]> store, Runnable awaitSent) {
         this.store = store;
+        this.awaitSent = awaitSent;
     }
 
     /** Rebuilds the id set and the unforwarded sums from the store. */
@@ -301,10 +352,12 @@ final class Journal {
         byte[] m = store.get(MARKER);
         marker = m == null ? 0 : ByteBuffer.wrap(m).getLong();
         unforwarded.clear();
+        stored.clear();
         seen = new IdSet();
         long[] maxSeq = {0};
         forEachBatch(b -> {
             b.idsInto(seen);
+            stored.put(b.seq, new Stored(b.maxTs, b.idCount, !b.sums.isEmpty()));
             if (b.seq >= marker && !b.sums.isEmpty()) {
                 unforwarded.add(b);
             }
@@ -350,10 +403,17 @@ final class Journal {
         }
     }
 
-    /** Writes the open batch if it holds unwritten ids; runs before every commit of the task. */
+    /**
+     * Writes the open batch if it holds unwritten ids; runs before every commit of the task. A batch without sums
+     * holds the ids of events forwarded one by one (reports): those records are acknowledged first.
+     */
     void persist() {
         if (open.dirty) {
+            if (open.sums.isEmpty()) {
+                awaitSent.run();
+            }
             store.put(key(open.seq), open.encode());
+            stored.put(open.seq, new Stored(open.maxTs, open.idCount, !open.sums.isEmpty()));
             open.dirty = false;
         }
     }
@@ -380,8 +440,9 @@ final class Journal {
 
     /**
      * Hands the sums of every unforwarded batch, merged by (year, cell, month), to {@code handOver}, then moves the
-     * marker past them. The batches are written first and the marker last: under at-least-once, where the three
-     * writes are not atomic, a crash between them can hand sums over twice, never lose them.
+     * marker past them. The batches are written first, with their sums; the marker last, once what was handed over is
+     * acknowledged: under at-least-once, where the writes are not atomic, a crash between them can hand sums over
+     * twice, never lose them.
      */
     void drain(java.util.function.Consumer<List<Sum>> handOver) {
         if (unforwarded.isEmpty() && open.sums.isEmpty()) {
@@ -405,32 +466,48 @@ final class Journal {
             open = new Batch(open.seq + 1);
         }
         handOver.accept(merged.all());
+        awaitSent.run();
         marker = open.seq;
         store.put(MARKER, ByteBuffer.allocate(8).putLong(marker).array());
     }
 
     /**
-     * Forgets the batches whose newest id is older than {@code horizon} (epoch ms) and whose sums were forwarded;
-     * returns how many ids that forgot.
+     * Forgets the batches whose newest id is older than {@code horizon} (epoch ms) and whose sums were forwarded, at
+     * most about {@link #PURGE_SLICE_IDS} ids (whole batches, at least one); returns how many ids that forgot.
+     * {@link #purgeUnfinished()} tells whether expired batches were left for another call.
      */
     int purge(long horizon) {
         persist();
-        List<Bytes> expired = new ArrayList<>();
-        int[] forgotten = {0};
-        forEachBatch(b -> {
-            if (b.seq != open.seq && b.maxTs < horizon && (b.seq < marker || b.sums.isEmpty())) {
-                expired.add(key(b.seq));
-                forgotten[0] += b.idCount;
+        List<Long> expired = new ArrayList<>();
+        int forgotten = 0;
+        purgeUnfinished = false;
+        for (Map.Entry<Long, Stored> e : stored.entrySet()) {
+            long seq = e.getKey();
+            Stored b = e.getValue();
+            if (seq != open.seq && b.maxTs() < horizon && (seq < marker || !b.hasSums())) {
+                if (forgotten > 0 && forgotten + b.idCount() > PURGE_SLICE_IDS) {
+                    purgeUnfinished = true;
+                    break;
+                }
+                expired.add(seq);
+                forgotten += b.idCount();
             }
-        });
-        if (!expired.isEmpty()) {
-            expired.forEach(store::delete);
-            // the open batch was just persisted, so this keeps its ids too
-            IdSet kept = new IdSet(seen.size() - forgotten[0]);
-            forEachBatch(b -> b.idsInto(kept));
-            seen = kept;
         }
-        return forgotten[0];
+        for (long seq : expired) {
+            Bytes k = key(seq);
+            byte[] v = store.get(k);
+            if (v != null) {
+                Batch.removeIds(v, seen);
+            }
+            store.delete(k);
+            stored.remove(seq);
+        }
+        return forgotten;
+    }
+
+    /** The last {@link #purge} left expired batches for the next call. */
+    boolean purgeUnfinished() {
+        return purgeUnfinished;
     }
 
     private void roll() {

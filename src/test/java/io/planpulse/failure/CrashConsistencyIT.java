@@ -31,12 +31,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exactly-once across crashes, with real processes: a {@code broker} process and a {@code run} process, killed with
- * SIGKILL at random moments (or the broker restarted) while 200,000 mixed events with duplicates, restatements and
- * bad records are replayed. Once the input is drained every KPI equals the figure computed while generating the
- * events, and planpulse.rejected holds each bad record exactly once.
+ * Crashes with real processes: a {@code broker} process and a {@code run} process, killed with SIGKILL at random
+ * moments (or the broker restarted) while 200,000 mixed events with duplicates, restatements and bad records are
+ * replayed. Under exactly_once_v2, once the input is drained every KPI equals the figure computed while generating
+ * the events, and planpulse.rejected holds each bad record exactly once. Under at_least_once (CONTRACT section 3: a
+ * crash may count an event twice, never lose one) no flow figure is below the exact one, the report figures (upserts)
+ * are exact, and every bad record is in planpulse.rejected at least once.
  */
 class CrashConsistencyIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +48,8 @@ class CrashConsistencyIT {
     static final String AS_OF = "2025-06-11T12:00:00+08:00";
     final List<Process> processes = new ArrayList<>();
     final Random rnd = new Random(7);
+    /** The run processes' processing.guarantee. */
+    String guarantee = "exactly_once_v2";
 
     /** What the generated events must add up to. */
     record Expected(long trucks, BigDecimal cargoYuan, BigDecimal tonnes, BigDecimal trade, Map<String, BigDecimal> projects,
@@ -58,8 +64,11 @@ class CrashConsistencyIT {
         }
     }
 
-    @Test
-    void shouldEndWithExactKpisAfterTheRunProcessIsKilledFiveTimes(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+    void shouldEndWithNoEventLostAfterTheRunProcessIsKilledFiveTimes(String guarantee, @TempDir Path dir)
+            throws Exception {
+        this.guarantee = guarantee;
         int brokerPort = freePort();
         Process broker = broker(dir, brokerPort);
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -179,11 +188,12 @@ class CrashConsistencyIT {
 
     private void verify(Expected e, int http, String bootstrap) throws Exception {
         String base = "http://127.0.0.1:" + http;
+        boolean exact = guarantee.equals("exactly_once_v2");
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(actual(base, "trucks")).isEqualTo((double) e.trucks());
-            assertThat(actual(base, "cargo_value")).isEqualTo(e.cargoYuan().divide(new BigDecimal("1E+8")).doubleValue());
-            assertThat(actual(base, "hub_tonnes")).isEqualTo(e.tonnes().divide(new BigDecimal("1E+4")).doubleValue());
-            assertThat(actual(base, "trade_value")).isEqualTo(e.trade().divide(new BigDecimal("1E+8")).doubleValue());
+            flow(exact, actual(base, "trucks"), e.trucks(), "trucks");
+            flow(exact, actual(base, "cargo_value"), e.cargoYuan().divide(new BigDecimal("1E+8")).doubleValue(), "cargo");
+            flow(exact, actual(base, "hub_tonnes"), e.tonnes().divide(new BigDecimal("1E+4")).doubleValue(), "tonnes");
+            flow(exact, actual(base, "trade_value"), e.trade().divide(new BigDecimal("1E+8")).doubleValue(), "trade");
             for (var p : e.projects().entrySet()) {
                 assertThat(actual(base, p.getKey())).as(p.getKey())
                         .isEqualTo(p.getValue().divide(new BigDecimal("1E+8")).doubleValue());
@@ -197,8 +207,21 @@ class CrashConsistencyIT {
                     positions.add(r.value().getTopic() + "/" + r.value().getPartition() + "/" + r.value().getOffset());
                     total[0]++;
                 });
-        assertThat(total[0]).as("rejected records").isEqualTo(e.bad());
-        assertThat(positions).as("each bad record once").hasSize(e.bad());
+        if (exact) {
+            assertThat(total[0]).as("rejected records").isEqualTo(e.bad());
+        } else {
+            assertThat(total[0]).as("rejected records").isGreaterThanOrEqualTo(e.bad());
+        }
+        assertThat(positions).as("each bad record").hasSize(e.bad());
+    }
+
+    /** Exactly the figure under exactly-once; under at-least-once never below it (an event may count twice). */
+    private static void flow(boolean exact, double actual, double expected, String what) {
+        if (exact) {
+            assertThat(actual).as(what).isEqualTo(expected);
+        } else {
+            assertThat(actual).as(what + ": counted twice is allowed, lost is not").isGreaterThanOrEqualTo(expected);
+        }
     }
 
     private static double actual(String base, String id) throws Exception {
@@ -227,6 +250,7 @@ class CrashConsistencyIT {
                 "-Xmx512m", "-jar", "target/planpulse.jar"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("PLANPULSE_KAFKA_PROCESSING_GUARANTEE", guarantee);
         pb.environment().put("PLANPULSE_TOPIC_REPLICATION", "1");
         pb.environment().put("PLANPULSE_KAFKA_REPLICATION_FACTOR", "1");
         Process p = pb.start();

@@ -49,4 +49,30 @@ class IdSetTest {
         assertThatThrownBy(() -> set.add(id("y".repeat(IdSet.MAX_ID_BYTES + 1))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldForgetRemovedIdsKeepTheOthersAndReuseEmptiedChunks() {
+        IdSet set = new IdSet(16);
+        int n = 300_000; // ~4 arena chunks; removed oldest first, as the journal's purge does
+        for (int i = 0; i < n; i++) {
+            set.add(id("td-" + i));
+        }
+        int chunks = set.chunksInUse();
+        for (int i = 0; i < n / 2; i++) {
+            assertThat(set.remove(id("td-" + i), 0, id("td-" + i).length)).isTrue();
+        }
+        assertThat(set.remove(id("td-0"), 0, 4)).as("gone already").isFalse();
+        assertThat(set.size()).isEqualTo(n / 2);
+        for (int i = 0; i < n; i++) {
+            assertThat(set.contains(id("td-" + i))).as("td-" + i).isEqualTo(i >= n / 2);
+        }
+        assertThat(set.chunksInUse()).as("emptied chunks dropped").isLessThan(chunks);
+        for (int i = 0; i < n / 2; i++) {
+            assertThat(set.add(id("td-" + i))).isTrue();
+        }
+        assertThat(set.chunksInUse()).as("and reused").isLessThanOrEqualTo(chunks + 1);
+        for (int i = 0; i < n; i += 7) {
+            assertThat(set.contains(id("td-" + i))).isTrue();
+        }
+    }
 }

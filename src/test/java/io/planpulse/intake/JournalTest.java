@@ -105,4 +105,70 @@ class JournalTest {
         assertThat(r.size()).isEqualTo(2);
         assertThat(r.accept(id("old-4"), 502 * DAY)).isTrue();
     }
+
+    @Test
+    void shouldForgetABacklogOfExpiredIdsInBoundedSlices() {
+        Journal j = reopened();
+        int n = Journal.BATCH_IDS * 400; // whole batches: a little over two slices
+        for (int i = 0; i < n; i++) {
+            event(j, "td-" + i, DAY + i, 1);
+        }
+        event(j, "new-1", 500 * DAY, 1);
+        j.drain();
+        int forgotten = 0;
+        int calls = 0;
+        int slice;
+        do {
+            slice = j.purge(420 * DAY);
+            assertThat(slice).isLessThanOrEqualTo(Journal.PURGE_SLICE_IDS);
+            forgotten += slice;
+            calls++;
+        } while (j.purgeUnfinished());
+        assertThat(calls).isEqualTo(3);
+        assertThat(forgotten).isEqualTo(n);
+        assertThat(j.size()).isEqualTo(1);
+        assertThat(j.accept(id("td-77"), 501 * DAY)).as("forgotten").isTrue();
+        assertThat(j.accept(id("new-1"), 501 * DAY)).isFalse();
+        j.persist();
+        assertThat(reopened().size()).as("and gone from the store").isEqualTo(2);
+    }
+
+    /**
+     * Under at_least_once nothing that makes a replay a duplicate is written before what was forwarded is
+     * acknowledged: the marker after the hand-over, a batch of reports' ids (no sums) after the reports.
+     */
+    @Test
+    void shouldWriteTheMarkerAndIdsWithoutSumsOnlyOnceWhatWasForwardedIsAcknowledged() {
+        List<String> order = new java.util.ArrayList<>();
+        boolean[] acknowledged = {false};
+        Journal j = new Journal(store, () -> {
+            order.add("acknowledged");
+            acknowledged[0] = true;
+        });
+        j.open();
+        event(j, "a", 1_000, 1.5);
+        j.drain(sums -> order.add("handed over"));
+        assertThat(order).containsExactly("handed over", "acknowledged");
+        assertThat(store.get(org.apache.kafka.common.utils.Bytes.wrap(new byte[] {0}))).as("marker").isNotNull();
+
+        Journal refusing = new Journal(store, () -> {
+            throw new IllegalStateException("refused by the broker");
+        });
+        refusing.open();
+        event(refusing, "b", 2_000, 2.25);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> refusing.drain(sums -> { }))
+                .hasMessageContaining("refused");
+        List<Journal.Sum> again = reopened().drain();
+        assertThat(again).as("b's sum, never acknowledged, is handed over again").hasSize(1);
+        assertThat(again.get(0).amount(0)).isEqualByComparingTo("2.25");
+
+        Journal reports = new Journal(store, () -> {
+            throw new IllegalStateException("refused by the broker");
+        });
+        reports.open();
+        assertThat(reports.accept(id("r-1"), 3_000)).isTrue();
+        reports.accepted();
+        org.assertj.core.api.Assertions.assertThatThrownBy(reports::persist).hasMessageContaining("refused");
+        assertThat(reopened().accept(id("r-1"), 4_000)).as("the report's id was not written").isTrue();
+    }
 }
