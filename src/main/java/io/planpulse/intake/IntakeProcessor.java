@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * is committed only after it was processed) or reordered (a partition is read in order, and nothing behind the
  * waiting record was committed); what the replaced thread had done since its last commit is undone as after a crash
  * (docs/guarantees.md). While the thread waits it processes nothing else: every task of the thread waits with it.
+ * A replacement costs a rebalance (the dead thread's member stays in the group until its session times out), which
+ * is why the wait inside process is as long as the poll interval safely allows rather than a few seconds.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], String, IntakeOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
