@@ -1,6 +1,7 @@
 package io.planpulse.app;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.planpulse.events.ConfluentRegistry;
+import io.planpulse.events.EventDecoder;
 import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
@@ -60,6 +63,8 @@ public final class PipelineApp implements AutoCloseable {
     /** The plans in force as this instance's pipeline sees them (null around a test topology). */
     private final PlanCatalog catalog;
     private volatile KafkaStreams streams;
+    /** The registry Confluent-framed records are read through, or null. */
+    private final ConfluentRegistry schemaRegistry;
     private KafkaStreamsMetrics streamsMetrics;
 
     /**
@@ -67,10 +72,11 @@ public final class PipelineApp implements AutoCloseable {
      * Then the topics, Kafka Streams (an uncaught error in a stream thread replaces the thread a bounded number of
      * times, then shuts the instance down) and the KPI view.
      */
-    private PipelineApp(Config config, Function<PrometheusMeterRegistry, Topology> topology, PlanCatalog catalog)
-            throws Exception {
+    private PipelineApp(Config config, Function<PrometheusMeterRegistry, Topology> topology, PlanCatalog catalog,
+                        ConfluentRegistry schemaRegistry) throws Exception {
         this.config = config;
         this.catalog = catalog;
+        this.schemaRegistry = schemaRegistry;
         view = new KpiView(config.clients(), registry);
         String host = config.get(Config.HTTP_HOST);
         int port = config.getInt(Config.HTTP_PORT);
@@ -89,6 +95,12 @@ public final class PipelineApp implements AutoCloseable {
             new ClassLoaderMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
+            if (schemaRegistry != null) {
+                // Only with a registry configured: without one there is nothing to be down.
+                Gauge.builder("planpulse.schema.registry.up", schemaRegistry, r -> r.up() ? 1 : 0)
+                        .description("1 while the schema registry answers, 0 from a request it did not answer until "
+                                + "one it does (Confluent-framed records wait meanwhile)").register(registry);
+            }
             TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
             Properties props = streamsDefaults();
             props.putAll(config.kafka());
@@ -145,14 +157,16 @@ public final class PipelineApp implements AutoCloseable {
         PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone())
                 .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS));
         LOG.info("starting planpulse with {}", config);
-        io.planpulse.events.EventDecoder.useRegistry(io.planpulse.events.ConfluentRegistry.of(config.schemaRegistry()));
-        return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog());
+        ConfluentRegistry schemaRegistry = ConfluentRegistry.of(config.schemaRegistry());
+        EventDecoder.useRegistry(schemaRegistry);
+        return new PipelineApp(config, registry -> PlanpulseTopology.build(settings, registry), settings.catalog(),
+                schemaRegistry);
     }
 
     /** The same instance around another topology (no plan catalogue): the wiring itself, for a topology of your own. */
     public static PipelineApp start(Config config, Function<PrometheusMeterRegistry, Topology> topology) throws Exception {
         LOG.info("starting planpulse with {}", config);
-        return new PipelineApp(config, topology, null);
+        return new PipelineApp(config, topology, null, null);
     }
 
     /**
@@ -199,10 +213,15 @@ public final class PipelineApp implements AutoCloseable {
         return view;
     }
 
-    /** Kafka Streams is RUNNING, a plan version is in force, and the KPI view is alive and caught up (VIEW_FRESH). */
+    /**
+     * Kafka Streams is RUNNING, a plan version is in force, the KPI view is alive and caught up (VIEW_FRESH), and no
+     * record is waiting for the schema registry, nor did its last request go unanswered (a stream thread that waits
+     * reflects nothing newer).
+     */
     public boolean ready() {
         KafkaStreams ks = streams;
-        return ks != null && ks.state() == KafkaStreams.State.RUNNING && planLoaded() && view.caughtUp(VIEW_FRESH);
+        return ks != null && ks.state() == KafkaStreams.State.RUNNING && planLoaded() && view.caughtUp(VIEW_FRESH)
+                && (schemaRegistry == null || schemaRegistry.up() && !schemaRegistry.waiting());
     }
 
     /** A plan version is in force for some year. */
@@ -348,6 +367,10 @@ public final class PipelineApp implements AutoCloseable {
         }
         http.close();
         view.close();
+        if (schemaRegistry != null) {
+            // A record waiting for the registry would hold its stream thread past the close timeout.
+            schemaRegistry.close();
+        }
         KafkaStreams ks = streams;
         if (ks != null) {
             // Leave the consumer group at once rather than after the session timeout, so that a reset

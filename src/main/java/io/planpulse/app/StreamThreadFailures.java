@@ -1,6 +1,7 @@
 package io.planpulse.app;
 
 import io.micrometer.core.instrument.Counter;
+import io.planpulse.events.RegistryUnavailable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * replacement. A deterministic one (a bug, a poison state) fails the new thread in the same way, so it would loop
  * for ever; after {@code max} replacements it stops the instance instead, for systemd, Kubernetes or compose to
  * restart it and for someone to look.
+ *
+ * <p>A thread that gave a record back because the schema registry did not answer ({@link RegistryUnavailable}, see
+ * IntakeProcessor) did not fail: it is replaced without counting, for as long as the registry is down (the record
+ * waits; planpulse_schema_registry_up and /ready say so).
  */
 final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StreamThreadFailures.class);
@@ -40,6 +45,15 @@ final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
 
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable error) {
+        if (RegistryUnavailable.in(error)) {
+            Throwable root = error;
+            while (root.getCause() != null && root.getCause() != root && !(root instanceof RegistryUnavailable)) {
+                root = root.getCause();
+            }
+            LOG.warn("a record waits for the schema registry: {}; the stream thread is replaced to read it again",
+                    root.getMessage());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
         long now = nanoTime.getAsLong();
         while (!recent.isEmpty() && now - recent.peekFirst() >= window.toNanos()) {
             recent.removeFirst();

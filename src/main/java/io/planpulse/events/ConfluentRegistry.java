@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,11 +40,19 @@ import org.apache.avro.specific.SpecificDatumReader;
  *
  * <p>The writer schema of an id is fetched once ({@code GET /schemas/ids/{id}}) and kept: ids are immutable. It is
  * resolved against planpulse's schema of the record's topic with Avro's own resolution (a
- * {@link SpecificDatumReader} of writer and reader). A failure is a rejection ({@code unknown_schema}, naming the id
- * and the registry), never a stalled stream thread: requests time out after {@code planpulse.schema.registry.timeout.ms}
- * (2 s), a registry that cannot be reached is not asked again for {@code planpulse.schema.registry.retry.ms} (30 s,
- * every id refused at once meanwhile), and an id it does not know is not asked for again for as long. A writer schema
- * that cannot be read as the topic's is refused for good (neither schema can change).
+ * {@link SpecificDatumReader} of writer and reader).
+ *
+ * <p><b>An unreachable registry is not bad input</b> (CONTRACT section 3). Only a definite answer about an id
+ * rejects a record as {@code unknown_schema}: HTTP 404 with {@code error_code} 40403 ("schema not found"; not asked
+ * again for {@code planpulse.schema.registry.retry.ms}, 30 s), a schema that is not Avro or not readable, or a writer
+ * schema that cannot be read as the topic's (refused for good: neither schema can change). Anything else (connection
+ * refused, a timeout after {@code planpulse.schema.registry.timeout.ms}, TLS, 5xx, 401/403, a 404 of another
+ * error_code such as a wrong URL path) throws {@link RegistryUnavailable}, remembers nothing, and marks the registry
+ * {@link #up() down} until a request gets a definite answer. The record then waits: {@link #retrying} asks again
+ * with a pause that doubles from {@code planpulse.schema.registry.backoff.ms} (100 ms) to
+ * {@code planpulse.schema.registry.backoff.max.ms} (5 s), for as long as its caller allows (the intake allows at most
+ * a quarter of the consumer's {@code max.poll.interval.ms} and {@code planpulse.schema.registry.wait.ms}, 60 s; see
+ * IntakeProcessor for what happens after).
  *
  * <p>Settings, as Confluent's serializers name them: {@code basic.auth.credentials.source} ({@code USER_INFO}, the
  * default, or {@code URL}), {@code basic.auth.user.info} ({@code user:password}), and
@@ -54,9 +63,14 @@ public final class ConfluentRegistry {
     public static final String URL = "planpulse.schema.registry.url";
     public static final String TIMEOUT_MS = "planpulse.schema.registry.timeout.ms";
     public static final String RETRY_MS = "planpulse.schema.registry.retry.ms";
+    public static final String BACKOFF_MS = "planpulse.schema.registry.backoff.ms";
+    public static final String BACKOFF_MAX_MS = "planpulse.schema.registry.backoff.max.ms";
+    public static final String WAIT_MS = "planpulse.schema.registry.wait.ms";
     public static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
     static final byte MAGIC = 0;
     static final int HEADER = 5;
+    /** Confluent's error_code for "Schema not found": the only answer that makes a record unknown_schema. */
+    static final int SCHEMA_NOT_FOUND = 40403;
     private static final int MAX_CACHED = 10_000;
 
     private final List<URI> urls;
@@ -69,7 +83,16 @@ public final class ConfluentRegistry {
     private final Map<Integer, Object> writers = new ConcurrentHashMap<>();
     /** Readers by (stream, id): a Reader, or a Failure. */
     private final Map<Long, Object> readers = new ConcurrentHashMap<>();
-    private volatile Failure down;
+    private final Duration backoff;
+    private final Duration backoffMax;
+    private final Duration maxWait;
+    /** The last request got a definite answer (or none was made yet). */
+    private volatile boolean up = true;
+    /** Callers in {@link #retrying} now. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Waiters pause on it; {@link #close()} wakes them. */
+    private final Object pause = new Object();
+    private volatile boolean closed;
 
     private record Failure(String detail, long untilNanos) {
         boolean current() {
@@ -91,7 +114,8 @@ public final class ConfluentRegistry {
         }
     }
 
-    private ConfluentRegistry(List<URI> urls, String authorization, SSLContext ssl, Duration timeout, Duration retry) {
+    private ConfluentRegistry(List<URI> urls, String authorization, SSLContext ssl, Duration timeout, Duration retry,
+                              Duration backoff, Duration backoffMax, Duration maxWait) {
         this.urls = urls;
         this.shownUrl = String.join(",", urls.stream().map(URI::toString).toList());
         this.authorization = authorization;
@@ -102,6 +126,9 @@ public final class ConfluentRegistry {
         this.http = b.build();
         this.timeout = timeout;
         this.retryNanos = retry.toNanos();
+        this.backoff = backoff;
+        this.backoffMax = backoffMax;
+        this.maxWait = maxWait;
     }
 
     /**
@@ -145,9 +172,28 @@ public final class ConfluentRegistry {
         }
         String authorization = credentials == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        Duration timeout = Duration.ofMillis(Long.parseLong(settings.getOrDefault(TIMEOUT_MS, "2000").trim()));
-        Duration retry = Duration.ofMillis(Long.parseLong(settings.getOrDefault(RETRY_MS, "30000").trim()));
-        return new ConfluentRegistry(urls, authorization, ssl(settings), timeout, retry);
+        Duration timeout = millis(settings, TIMEOUT_MS, 2_000);
+        Duration retry = millis(settings, RETRY_MS, 30_000);
+        Duration backoff = millis(settings, BACKOFF_MS, 100);
+        Duration backoffMax = millis(settings, BACKOFF_MAX_MS, 5_000);
+        if (backoff.isZero() || backoffMax.compareTo(backoff) < 0) {
+            throw new IllegalArgumentException(BACKOFF_MS + " must be positive and at most " + BACKOFF_MAX_MS);
+        }
+        return new ConfluentRegistry(urls, authorization, ssl(settings), timeout, retry, backoff, backoffMax,
+                millis(settings, WAIT_MS, 60_000));
+    }
+
+    private static Duration millis(Map<String, String> settings, String key, long otherwise) {
+        String v = settings.get(key);
+        try {
+            long ms = v == null || v.isBlank() ? otherwise : Long.parseLong(v.trim());
+            if (ms < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return Duration.ofMillis(ms);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": expected milliseconds, not '" + v + "'");
+        }
     }
 
     private static String first(Map<String, String> settings, String... keys) {
@@ -212,6 +258,82 @@ public final class ConfluentRegistry {
         return ((value[1] & 0xFF) << 24) | ((value[2] & 0xFF) << 16) | ((value[3] & 0xFF) << 8) | (value[4] & 0xFF);
     }
 
+    /**
+     * Whether the last request got a definite answer (a schema, or "no such schema"): false from a request that got
+     * none until one does. True before any request.
+     */
+    public boolean up() {
+        return up;
+    }
+
+    /** Whether a record is waiting for the registry in {@link #retrying} now. */
+    public boolean waiting() {
+        return waiting.get() > 0;
+    }
+
+    /** The longest a record may wait in {@link #retrying} ({@value #WAIT_MS}). */
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    /** Reads one record; may throw RegistryUnavailable. */
+    public interface Attempt<T> {
+        T run() throws Rejection;
+    }
+
+    /**
+     * After {@code attempt} failed with {@code first}: pauses (from {@value #BACKOFF_MS}, doubling to
+     * {@value #BACKOFF_MAX_MS}) and runs it again, until it ends other than with {@link RegistryUnavailable} or the
+     * next pause would end more than {@code budget} after the start (each attempt is bounded by the request timeout).
+     * Meanwhile {@link #waiting()} is true.
+     *
+     * @throws RegistryUnavailable the last failure, once the budget is spent or the registry is {@link #close closed}
+     */
+    public <T> T retrying(Attempt<T> attempt, RegistryUnavailable first, Duration budget) throws Rejection {
+        long start = System.nanoTime();
+        waiting.incrementAndGet();
+        try {
+            RegistryUnavailable failed = first;
+            long pauseMs = backoff.toMillis();
+            while (true) {
+                long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                if (closed || waitedMs + pauseMs > budget.toMillis()) {
+                    throw new RegistryUnavailable(failed.getMessage() + "; waited " + waitedMs + " ms"
+                            + (closed ? ", closing" : ""), failed);
+                }
+                synchronized (pause) {
+                    if (!closed) {
+                        try {
+                            pause.wait(pauseMs);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new RegistryUnavailable(failed.getMessage() + "; interrupted", failed);
+                        }
+                    }
+                }
+                if (closed) {
+                    continue;
+                }
+                try {
+                    return attempt.run();
+                } catch (RegistryUnavailable e) {
+                    failed = e;
+                }
+                pauseMs = Math.min(pauseMs * 2, backoffMax.toMillis());
+            }
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Ends every wait in {@link #retrying} at once (they throw): for a shutdown. */
+    public void close() {
+        closed = true;
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+    }
+
     /** The reader of a stream's records written with schema {@code id}; unknown_schema when there is none. */
     Reader<?> reader(Stream stream, int id) throws Rejection {
         long key = ((long) stream.ordinal() << 32) | (id & 0xFFFFFFFFL);
@@ -272,7 +394,12 @@ public final class ConfluentRegistry {
         return null;
     }
 
-    /** The writer schema of an id, fetched once. */
+    /**
+     * The writer schema of an id, fetched once.
+     *
+     * @throws Rejection the registry said definitely that there is no usable schema of that id
+     * @throws RegistryUnavailable the registry gave no definite answer
+     */
     Schema writer(int id) throws Rejection {
         Object cached = writers.get(id);
         if (cached instanceof Schema s) {
@@ -281,29 +408,25 @@ public final class ConfluentRegistry {
         if (cached instanceof Failure f && f.current()) {
             throw rejection(id, f.detail());
         }
-        Failure d = down;
-        if (d != null && d.current()) {
-            throw rejection(id, d.detail());
-        }
         Answer a;
         try {
             a = send(HttpRequest.newBuilder().GET(), "/schemas/ids/" + id);
         } catch (IOException e) {
-            Failure f = new Failure("registry " + shownUrl + " unreachable (" + e + "); not asked again for "
-                    + retryNanos / 1_000_000_000 + " s", System.nanoTime() + retryNanos);
-            down = f;
+            up = false;
+            throw unavailable(id, "registry " + shownUrl + " unreachable (" + e + ")", e);
+        }
+        if (a.status() == 404 && a.errorCode() == SCHEMA_NOT_FOUND) {
+            up = true;
+            Failure f = new Failure("registry " + a.url() + " answered 404: " + a.error()
+                    + "; not asked again for " + retryNanos / 1_000_000_000 + " s", System.nanoTime() + retryNanos);
+            remember(writers, id, f);
             throw rejection(id, f.detail());
         }
         if (a.status() != 200) {
-            Failure f = new Failure("registry " + a.url() + " answered " + a.status() + ": " + a.error()
-                    + "; not asked again for " + retryNanos / 1_000_000_000 + " s", System.nanoTime() + retryNanos);
-            if (a.status() >= 500) {
-                down = f;
-            } else {
-                remember(writers, id, f);
-            }
-            throw rejection(id, f.detail());
+            up = false;
+            throw unavailable(id, "registry " + a.url() + " answered " + a.status() + ": " + a.error(), null);
         }
+        up = true;
         try {
             JsonNode body = JsonEvents.MAPPER.readTree(a.body());
             String type = body.path("schemaType").asText("AVRO");
@@ -322,6 +445,10 @@ public final class ConfluentRegistry {
             remember(writers, id, f);
             throw rejection(id, f.detail());
         }
+    }
+
+    private static RegistryUnavailable unavailable(int id, String detail, Throwable cause) {
+        return new RegistryUnavailable("Confluent wire format, schema id " + id + ": " + detail, cause);
     }
 
     private Rejection rejection(int id, String detail) {
@@ -357,6 +484,16 @@ public final class ConfluentRegistry {
     }
 
     private record Answer(String url, int status, String body) {
+        /** The error_code of Confluent's error body, or -1. */
+        int errorCode() {
+            try {
+                JsonNode n = JsonEvents.MAPPER.readTree(body).get("error_code");
+                return n != null && n.canConvertToInt() ? n.asInt() : -1;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
         /** Confluent's error body {@code {"error_code":40403,"message":"..."}}, as a phrase. */
         String error() {
             try {

@@ -90,6 +90,11 @@ public final class EventDecoder {
         registry = r;
     }
 
+    /** The registry Confluent-framed records are read through, or null. */
+    public static ConfluentRegistry registry() {
+        return registry;
+    }
+
     /** Confluent wire format: {@code 00}, the writer schema's id (4 bytes, big-endian), the Avro body. */
     static InputEvent decodeConfluent(Stream stream, byte[] value) throws Rejection {
         if (value.length < ConfluentRegistry.HEADER) {

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.planpulse.avro.RejectedRecord;
 import io.planpulse.avro.internal.KpiInput;
+import io.planpulse.events.ConfluentRegistry;
 import io.planpulse.events.EventDecoder;
 import io.planpulse.events.InputEvent;
+import io.planpulse.events.RegistryUnavailable;
 import io.planpulse.events.Rejection;
 import io.planpulse.facts.Facts;
 
@@ -42,6 +44,21 @@ import org.slf4j.LoggerFactory;
  * instead of one per event, and the stream thread runs no punctuator per task (each punctuation makes Kafka Streams
  * halve the records it processes between polls). Under exactly-once the journal, the forwarded sums and the input
  * offsets commit together. Reports go through one by one: their upsert needs each report's own reported_at.
+ *
+ * <p><b>A record whose schema registry does not answer waits</b> (CONTRACT section 3: an unreachable registry is not
+ * bad input). The registry client throws {@link RegistryUnavailable} rather than a rejection; {@code process} then
+ * asks again with a growing pause ({@link ConfluentRegistry#retrying}, 100 ms doubling to 5 s), on the stream thread,
+ * for at most a quarter of the main consumer's {@code max.poll.interval.ms} (and {@code planpulse.schema.registry.wait.ms},
+ * 60 s). Kafka Streams polls again before half of that interval has passed, so one wait added to it stays well within
+ * it and the thread keeps its partitions. If the registry still has not answered, {@code process} throws the
+ * {@link RegistryUnavailable}: the stream thread dies without committing, the application's handler replaces it
+ * without counting it as a failure (StreamThreadFailures), and the new thread takes the tasks back from their last
+ * commit, so the record (and any after it) is read again and waits again. Nothing is dropped (the offset of a record
+ * is committed only after it was processed) or reordered (a partition is read in order, and nothing behind the
+ * waiting record was committed); what the replaced thread had done since its last commit is undone as after a crash
+ * (docs/guarantees.md). While the thread waits it processes nothing else: every task of the thread waits with it.
+ * A replacement costs a rebalance (the dead thread's member stays in the group until its session times out), which
+ * is why the wait inside process is as long as the poll interval safely allows rather than a few seconds.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], String, IntakeOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
@@ -60,6 +77,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     private Counter duplicates;
     /** Purges the rest of a backlog of expired ids, a slice a second, until it is gone; null when there is none. */
     private Cancellable purgeRest;
+    /** How long one record may wait for the schema registry within one call of process. */
+    private Duration registryWait;
 
     public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock) {
         this.stream = stream;
@@ -83,6 +102,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
                     journal.size(), (System.nanoTime() - t0) / 1_000_000);
         }
         this.years = new Years(catalog, clock);
+        this.registryWait = Duration.ofMillis(maxPollIntervalMs(context.appConfigs()) / 4);
         this.events = Counter.builder("planpulse.events").tag("stream", stream.type())
                 .description("Input records read").register(registry);
         this.duplicates = Counter.builder("planpulse.events.duplicate").tag("stream", stream.type())
@@ -107,7 +127,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         int year;
         int month;
         try {
-            e = EventDecoder.decode(stream, record.value(), record.headers());
+            e = decode(record);
             if (e.period() != null) {
                 year = e.period().getYear();
                 month = e.period().getMonthValue();
@@ -140,6 +160,33 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
             context.forward(new Record<>(year + "/" + e.subject() + "/" + e.period(),
                     new IntakeOutput.ToKpi(in), record.timestamp()));
         }
+    }
+
+    /** The record's event; waits for the schema registry as the class comment says. */
+    private InputEvent decode(Record<byte[], byte[]> record) throws Rejection {
+        try {
+            return EventDecoder.decode(stream, record.value(), record.headers());
+        } catch (RegistryUnavailable first) {
+            ConfluentRegistry r = EventDecoder.registry();
+            Duration budget = r.maxWait().compareTo(registryWait) < 0 ? r.maxWait() : registryWait;
+            LOG.warn("{} task {}: {}; the record waits (at most {} ms, then the stream thread is replaced)",
+                    stream.type(), context.taskId(), first.getMessage(), budget.toMillis());
+            InputEvent e = r.retrying(() -> EventDecoder.decode(stream, record.value(), record.headers()), first, budget);
+            LOG.info("{} task {}: the schema registry answers again", stream.type(), context.taskId());
+            return e;
+        }
+    }
+
+    /** The main consumer's max.poll.interval.ms as Kafka Streams gives it (its prefixes first; Kafka's 300 s default). */
+    static long maxPollIntervalMs(java.util.Map<String, Object> configs) {
+        for (String k : new String[] {"main.consumer.max.poll.interval.ms", "consumer.max.poll.interval.ms",
+                "max.poll.interval.ms"}) {
+            Object v = configs.get(k);
+            if (v != null) {
+                return Long.parseLong(v.toString().trim());
+            }
+        }
+        return 300_000;
     }
 
     /** A dimension value may not hold U+001F, which joins the values of a fact cell for the KPI stage. */

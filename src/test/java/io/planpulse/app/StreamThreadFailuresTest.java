@@ -54,4 +54,15 @@ class StreamThreadFailuresTest {
         assertThat(replacements.count()).isZero();
         assertThat(gaveUp).hasSize(1);
     }
+
+    @Test
+    void shouldReplaceAThreadThatGaveARecordBackToTheRegistryWithoutCountingItAsAFailure() {
+        RuntimeException waiting = new org.apache.kafka.streams.errors.StreamsException("processing failed",
+                new io.planpulse.events.RegistryUnavailable("Confluent wire format, schema id 3: registry down; waited 75000 ms"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(handler.handle(waiting)).isEqualTo(REPLACE_THREAD);
+        }
+        assertThat(replacements.count()).isZero();
+        assertThat(gaveUp).isEmpty();
+    }
 }

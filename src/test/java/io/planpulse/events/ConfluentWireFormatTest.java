@@ -2,6 +2,8 @@ package io.planpulse.events;
 
 import static io.planpulse.pipeline.TopologyFixture.truck;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TruckDeparture;
@@ -14,10 +16,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -34,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Confluent-framed Avro ({@code 00} + schema id + body) read through a Confluent-compatible registry: the writer
- * schema fetched once per id and resolved against planpulse's with Avro's resolution; every way it can fail is an
- * unknown_schema rejection naming the id and the registry, and none holds the caller for long.
+ * schema fetched once per id and resolved against planpulse's with Avro's resolution. A definite "no" about an id
+ * (40403, a schema that is not Avro or cannot be read as the topic's) is an unknown_schema rejection naming the id and
+ * the registry; no answer at all (refused, timed out, 5xx, 401, another 404) is RegistryUnavailable, and the record
+ * waits, each try bounded by the timeout and the tries by a budget.
  */
 class ConfluentWireFormatTest {
     static final TruckDeparture TRUCK = truck("d1", "2025-02-01T00:10:00+08:00", "VN", 1000000.01);
@@ -209,47 +215,123 @@ class ConfluentWireFormatTest {
     }
 
     @Test
-    void shouldNeverHoldTheCallerLongWhenTheRegistryIsSlowOrDownAndRecoverAfterwards() throws Exception {
+    void shouldBoundEachTryByTheTimeoutAndAskAgainWithAGrowingPauseWithinTheBudget() throws Exception {
         try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
             int id = registry.add(TruckDeparture.getClassSchema().toString());
-            use(registry.url(), ConfluentRegistry.TIMEOUT_MS, "300", ConfluentRegistry.RETRY_MS, "1500");
+            ConfluentRegistry r = use(registry.url(), ConfluentRegistry.TIMEOUT_MS, "300");
             byte[] record = frame(id, avroBody(TRUCK));
 
             registry.delay(5_000);
             long t0 = System.nanoTime();
-            Rejection slow = rejection(Stream.TRUCK_DEPARTURE, record);
+            Throwable slow = failure(Stream.TRUCK_DEPARTURE, record);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
-            assertThat(slow.reason()).isEqualTo("unknown_schema");
-            assertThat(slow.getMessage()).startsWith("Confluent wire format, schema id " + id + ": registry " + registry.url()
-                    + " unreachable (java.net.http.HttpTimeoutException");
-            // Meanwhile every id is refused at once, without asking.
-            int asked = registry.requests.size();
-            t0 = System.nanoTime();
-            for (int i = 0; i < 1000; i++) {
-                assertThat(rejection(Stream.TRUCK_DEPARTURE, frame(id + i, avroBody(TRUCK))).reason()).isEqualTo("unknown_schema");
-            }
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1_000);
-            assertThat(registry.requests).hasSize(asked);
+            assertThat(slow).isInstanceOf(RegistryUnavailable.class).hasMessageStartingWith("Confluent wire format, schema id "
+                    + id + ": registry " + registry.url() + " unreachable (java.net.http.HttpTimeoutException");
+            assertThat(r.up()).isFalse();
 
+            // Pauses of 100, 200 and 400 ms fit in a budget of 1 s, the next (800 ms) does not: three tries, then it gives up.
             registry.delay(0).failing(true);
-            Thread.sleep(1_600);
-            assertThat(rejection(Stream.TRUCK_DEPARTURE, record).getMessage()).isEqualTo("Confluent wire format, schema id "
-                    + id + ": registry " + registry.url() + " answered 500: Error in the backend datastore (error_code 50001); "
-                    + "not asked again for 1 s");
+            int before = registry.requests.size();
+            t0 = System.nanoTime();
+            assertThatThrownBy(() -> r.retrying(() -> EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null),
+                    (RegistryUnavailable) slow, Duration.ofSeconds(1))).isInstanceOf(RegistryUnavailable.class)
+                    .hasMessageContaining("answered 500: Error in the backend datastore (error_code 50001); waited ");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(600L, 2_000L);
+            assertThat(registry.requests.size() - before).isEqualTo(3);
+            assertThat(r.waiting()).isFalse();
 
+            // A record that waits is read as soon as the registry answers again.
+            CompletableFuture<InputEvent> waited = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return r.retrying(() -> EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null),
+                            (RegistryUnavailable) slow, Duration.ofSeconds(30));
+                } catch (Rejection e) {
+                    throw new AssertionError(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> r.waiting() && registry.requests.size() >= before + 5);
+            assertThat(r.up()).isFalse();
             registry.failing(false);
-            Thread.sleep(1_600);
+            assertThat(JsonAvroEquivalenceTest.describe(waited.get(10, TimeUnit.SECONDS))).isEqualTo(expected());
+            assertThat(r.up()).isTrue();
+            assertThat(r.waiting()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldEndEveryWaitAtOnceWhenClosed() throws Exception {
+        String url;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            url = "http://127.0.0.1:" + s.getLocalPort();
+        }
+        ConfluentRegistry r = use(url, ConfluentRegistry.TIMEOUT_MS, "500", ConfluentRegistry.BACKOFF_MS, "5000");
+        byte[] record = frame(3, avroBody(TRUCK));
+        CompletableFuture<InputEvent> waited = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.retrying(() -> EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null),
+                        new RegistryUnavailable("no answer yet"), Duration.ofMinutes(1));
+            } catch (Rejection e) {
+                throw new AssertionError(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(r::waiting);
+        r.close();
+        assertThatThrownBy(() -> waited.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RegistryUnavailable.class)
+                .hasMessageContaining("closing");
+    }
+
+    /** What decoding threw (null if it returned). */
+    static Throwable failure(Stream s, byte[] value) {
+        try {
+            EventDecoder.decode(s, value, null);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    @Test
+    void shouldNotRejectARecordWhenNothingListensAtTheRegistryButAskAgainOnTheNextTry() throws Exception {
+        String url;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            url = "http://127.0.0.1:" + s.getLocalPort();
+        }
+        use(url, ConfluentRegistry.TIMEOUT_MS, "500");
+        byte[] record = frame(3, avroBody(TRUCK));
+        Throwable refused = failure(Stream.TRUCK_DEPARTURE, record);
+        assertThat(refused).isInstanceOf(RegistryUnavailable.class)
+                .hasMessageStartingWith("Confluent wire format, schema id 3: registry " + url + " unreachable (");
+        // No verdict is cached for an outage: the next try asks again, and so fails the same way, not as a rejection.
+        assertThat(failure(Stream.TRUCK_DEPARTURE, record)).isInstanceOf(RegistryUnavailable.class);
+    }
+
+    @Test
+    void shouldNotRejectARecordWhileTheRegistryAnswers5xxAndReadItOnTheFirstTryAfter() throws Exception {
+        try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+            int id = registry.add(TruckDeparture.getClassSchema().toString());
+            use(registry.url(), ConfluentRegistry.TIMEOUT_MS, "500");
+            byte[] record = frame(id, avroBody(TRUCK));
+            registry.failing(true);
+            Throwable failed = failure(Stream.TRUCK_DEPARTURE, record);
+            assertThat(failed).isInstanceOf(RegistryUnavailable.class).hasMessage("Confluent wire format, schema id "
+                    + id + ": registry " + registry.url() + " answered 500: Error in the backend datastore (error_code 50001)");
+            registry.failing(false);
             assertThat(JsonAvroEquivalenceTest.describe(EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null)))
                     .isEqualTo(expected());
         }
-        // Nothing listens: refused, naming the registry.
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            String url = "http://127.0.0.1:" + s.getLocalPort();
-            s.close();
-            use(url, ConfluentRegistry.TIMEOUT_MS, "500");
-            Rejection down = rejection(Stream.TRUCK_DEPARTURE, frame(3, new byte[] {2, 'x'}));
-            assertThat(down.reason()).isEqualTo("unknown_schema");
-            assertThat(down.getMessage()).startsWith("Confluent wire format, schema id 3: registry " + url + " unreachable (");
+    }
+
+    @Test
+    void shouldRejectOnlyADefiniteNoSuchSchemaNotA404OfAnotherKind() throws Exception {
+        try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+            use(registry.url());
+            Rejection none = rejection(Stream.TRUCK_DEPARTURE, frame(7, avroBody(TRUCK)));
+            assertThat(none.reason()).isEqualTo("unknown_schema");
+            assertThat(none.getMessage()).contains("answered 404: Schema 7 not found (error_code 40403)");
+            // A URL with a wrong path: 404, but error_code 404 says nothing about schema 7.
+            use(registry.url() + "/not-the-registry");
+            assertThat(failure(Stream.TRUCK_DEPARTURE, frame(7, avroBody(TRUCK))))
+                    .isInstanceOf(RegistryUnavailable.class).hasMessageContaining("answered 404: HTTP 404 Not Found (error_code 404)");
         }
     }
 
@@ -259,8 +341,9 @@ class ConfluentWireFormatTest {
             int id = registry.add(TruckDeparture.getClassSchema().toString());
             byte[] record = frame(id, avroBody(TRUCK));
             use(registry.url());
-            assertThat(rejection(Stream.TRUCK_DEPARTURE, record).getMessage())
-                    .contains("answered 401: Unauthorized (error_code 401)");
+            // Refused credentials say nothing about the schema: the record waits for someone to fix them.
+            assertThat(failure(Stream.TRUCK_DEPARTURE, record)).isInstanceOf(RegistryUnavailable.class)
+                    .hasMessageContaining("answered 401: Unauthorized (error_code 401)");
             use(registry.url(), "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "planpulse:s3cret");
             assertThat(JsonAvroEquivalenceTest.describe(EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null))).isEqualTo(expected());
             ConfluentRegistry fromUrl = use(registry.url().replace("http://", "http://planpulse:s3cret@"),
@@ -290,7 +373,8 @@ class ConfluentWireFormatTest {
             int id = registry.add(TruckDeparture.getClassSchema().toString());
             byte[] record = frame(id, avroBody(TRUCK));
             use(registry.url());
-            assertThat(rejection(Stream.TRUCK_DEPARTURE, record).getMessage()).contains("unreachable (javax.net.ssl.SSLHandshakeException");
+            assertThat(failure(Stream.TRUCK_DEPARTURE, record)).isInstanceOf(RegistryUnavailable.class)
+                    .hasMessageContaining("unreachable (javax.net.ssl.SSLHandshakeException");
             use(registry.url(), "schema.registry.ssl.truststore.location", dir.resolve("trust.p12").toString(),
                     "schema.registry.ssl.truststore.password", "trustpass", "schema.registry.ssl.truststore.type", "PKCS12");
             assertThat(JsonAvroEquivalenceTest.describe(EventDecoder.decode(Stream.TRUCK_DEPARTURE, record, null))).isEqualTo(expected());

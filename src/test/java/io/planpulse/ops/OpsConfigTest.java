@@ -14,7 +14,7 @@ class OpsConfigTest {
     void shouldPassPromtoolChecksOnTheRules() throws Exception {
         Tools.Result r = Tools.run("promtool", "check", "rules", "deploy/prometheus/rules/planpulse.yml");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS: 13 rules found");
+        assertThat(r.output()).contains("SUCCESS: 14 rules found");
     }
 
     @Test
