@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /** One planpulse instance: the Kafka Streams pipeline, the KPI view, the HTTP API and the metrics. */
 public final class PipelineApp implements AutoCloseable {
+    /** How long {@link #close()} takes at most, every part included; well within {@link Shutdown#WAIT}. */
+    public static final Duration CLOSE_BUDGET = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
     private final Config config;
@@ -365,6 +368,9 @@ public final class PipelineApp implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // One budget for everything, so that a stop ends within the shutdown hook's wait (Shutdown.WAIT): the HTTP
+        // server (at most 2 s), the view (at most 5 s), then Kafka Streams with whatever is left of it.
+        long deadline = System.nanoTime() + CLOSE_BUDGET.toNanos();
         http.close();
         view.close();
         if (schemaRegistry != null) {
@@ -373,10 +379,11 @@ public final class PipelineApp implements AutoCloseable {
         }
         KafkaStreams ks = streams;
         if (ks != null) {
+            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
             // Leave the consumer group at once rather than after the session timeout, so that a reset
             // (StreamsResetter) can follow a stop, and the other instances take over the tasks without waiting.
             ks.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+                    .withTimeout(left));
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();

@@ -5,9 +5,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C / SIGTERM for the long-running commands: the hook tells the main thread to stop, then holds the JVM
- * (up to 30 s) until the main thread has closed everything, so Streams commits and the broker shuts down cleanly.
+ * (up to {@link #WAIT}) until the main thread has closed everything, so Streams commits and the broker shuts down
+ * cleanly. The wait is longer than everything a command closes: an instance ({@link PipelineApp#CLOSE_BUDGET}),
+ * and around it demo's producer (5 s) and embedded broker.
  */
 public final class Shutdown {
+    /** How long the hook holds the JVM for the main thread to close everything. */
+    public static final java.time.Duration WAIT = java.time.Duration.ofSeconds(50);
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -15,7 +20,7 @@ public final class Shutdown {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
-                done.await(30, TimeUnit.SECONDS);
+                done.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

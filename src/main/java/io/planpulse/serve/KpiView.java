@@ -73,6 +73,8 @@ public final class KpiView implements KpiTable, AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The view only reads topics planpulse made; asking for a deleted one must not create it again (requireTopics).
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         gauges = new KpiGauges(registry);
@@ -154,11 +156,18 @@ public final class KpiView implements KpiTable, AutoCloseable {
     /**
      * A topic the view reads was deleted: the consumer retries its partitions without end, and the view only died a
      * minute later, of endOffsets' timeout, with a reason that did not say why. It stops at once instead, saying so.
-     * Reads the consumer's metadata, which a fetch from a deleted topic's partition refreshes.
+     * Asks the cluster which topics exist (one metadata request): the consumer's own metadata for an assigned partition
+     * keeps a deleted topic's last partitions.
      */
     private void requireTopics() {
+        Set<String> existing;
+        try {
+            existing = consumer.listTopics(Duration.ofSeconds(2)).keySet();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return; // a broker that does not answer (a restart) is not a deleted topic: the next check asks again
+        }
         for (String topic : TOPICS) {
-            if (consumer.partitionsFor(topic).isEmpty()) {
+            if (!existing.contains(topic)) {
                 throw new IllegalStateException("topic " + topic + " no longer exists");
             }
         }

@@ -57,4 +57,18 @@ class CommandLineTest {
         cl.setErr(new PrintWriter(new StringWriter()));
         assertThat(cl.execute("bench", "--no-such-option")).isEqualTo(Planpulse.BAD_INPUT);
     }
+
+    /** --as-of and --clock-year are read in the deployment's zone (planpulse.timezone), whatever it is. */
+    @Test
+    void shouldReadAsOfInTheDeploymentsZone() throws Exception {
+        io.planpulse.app.Config berlin = io.planpulse.app.Config.load(null, java.util.Map.of(), java.util.Map.of(
+                "bootstrap.servers", "x:1", io.planpulse.app.Config.TIMEZONE, "Europe/Berlin",
+                io.planpulse.app.Config.AS_OF, "2024-03-31"));
+        assertThat(RunCommand.clock(berlin).instant()).isEqualTo(java.time.Instant.parse("2024-03-30T23:00:00Z"));
+        io.planpulse.app.Config newYork = io.planpulse.app.Config.load(null, java.util.Map.of(), java.util.Map.of(
+                "bootstrap.servers", "x:1", io.planpulse.app.Config.TIMEZONE, "America/New_York",
+                io.planpulse.app.Config.CLOCK_YEAR, "2025"));
+        assertThat(java.time.ZonedDateTime.ofInstant(RunCommand.clock(newYork).instant(),
+                java.time.ZoneId.of("America/New_York")).getYear()).isEqualTo(2025);
+    }
 }

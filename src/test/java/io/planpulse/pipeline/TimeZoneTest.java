@@ -52,4 +52,33 @@ class TimeZoneTest {
             });
         }
     }
+
+    /**
+     * A deployment with daylight saving time: in Europe/Berlin the clocks went forward on Sunday 31 March 2024, the
+     * last day of the month. A truck at 00:10 on 1 April (CEST) is still 31 March in UTC and in CET; it counts in
+     * April, and one at 23:30 on 31 March counts in March. The plan names no zone: it takes the deployment's.
+     */
+    @Test
+    void shouldCountMonthsOnADaylightSavingWeekendInTheDeploymentsZone() throws Exception {
+        String yaml = new String(TimeZoneTest.class.getResourceAsStream("/plans/test-2025.yaml").readAllBytes(),
+                StandardCharsets.UTF_8).replace("year: 2025", "year: 2024");
+        Plan plan = PlanLoader.load("berlin-2024.yaml", new StringReader(yaml), ZoneId.of("Europe/Berlin"));
+        try (TopologyFixture f = new TopologyFixture("2024-04-15T12:00:00+02:00", ZoneId.of("Europe/Berlin"))) {
+            f.load(plan);
+            f.send(truck("t-march", "2024-03-31T23:30:00+02:00", "VN", 1_000_000));
+            f.send(truck("t-april", "2024-04-01T00:10:00+02:00", "VN", 1_000_000));
+            f.send(truck("t-feb", "2024-03-01T00:30:00+01:00", "VN", 1_000_000)); // 29 Feb 23:30 in UTC: March
+            f.settle();
+            io.planpulse.avro.KpiSnapshot trucks = f.table().get("2024/trucks");
+            assertThat(trucks).as("the 2024 plan's trucks; table %s; plans %s", f.table().keySet(), f.catalog().statuses()).isNotNull();
+            var months = trucks.getMonths();
+            assertThat(months.get(1).getValue()).as("February: nothing").isNull();
+            assertThat(months.get(2).getValue()).as("March").isEqualTo(2.0);
+            assertThat(months.get(3).getValue()).as("April").isEqualTo(1.0);
+            // expected at 15 April 12:00 CEST: linear schedule, 3/12 plus 348 of April's 720 hours, counted from
+            // midnight CEST (22:00 UTC on 31 March), not from midnight UTC or CET
+            double april = (14 * 24 + 12) / 720.0;
+            assertThat(trucks.getExpected()).isCloseTo((3 + april) / 12, org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
 }

@@ -9,13 +9,12 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * How long the hourly purge holds the stream thread with 2,000,000 ids remembered: a measurement, not a check of
- * speed (nothing here asserts a time). It only runs when asked:
- * {@code mvn -B -q test -Dtest=JournalPurgeBenchTest -Dbench.purge=true}; it prints its figures (docs/performance.md,
+ * speed, and not a test: a main in the test sources, run by hand:
+ * {@code mvn -B -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.planpulse.intake.JournalPurgeBench};
+ * it prints its figures (docs/performance.md,
  * "The journal's purge"). The store is the in-memory one (production's is RocksDB, which reads slower still).
  *
  * <p>2,000,000 truck ids arrive evenly over 401 days, their sums handed over every 10,000 events (a commit); then
@@ -23,8 +22,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * hour), then after ten days without a purge (a restart after downtime: about 50,000 ids). A purge call does at
  * most a bounded slice; a backlog takes several calls, each timed.
  */
-@EnabledIfSystemProperty(named = "bench.purge", matches = "true")
-class JournalPurgeBenchTest {
+public final class JournalPurgeBench {
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final int IDS = 2_000_000;
@@ -32,8 +30,7 @@ class JournalPurgeBenchTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final String[] DIMS = {"cq-hanoi", "VN", "youyiguan"};
 
-    @Test
-    void shouldPrintHowLongThePurgeHoldsTheStreamThread() {
+    public static void main(String[] args) {
         KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("journal"),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
