@@ -58,6 +58,31 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * A compacted topic as a table: for each key that {@code keys} accepts, its latest value decoded with
+     * {@code codec}; a tombstone, or a value that does not decode, removes the key.
+     */
+    public static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> readTable(
+            Map<String, Object> clientConfig, String topic, java.util.function.Predicate<String> keys,
+            io.planpulse.base.AvroCodec<T> codec) {
+        Map<String, T> out = new HashMap<>();
+        readAll(clientConfig, topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), r -> {
+            if (r.key() == null || !keys.test(r.key())) {
+                return;
+            }
+            if (r.value() == null) {
+                out.remove(r.key());
+                return;
+            }
+            try {
+                out.put(r.key(), codec.decode(r.value()));
+            } catch (java.io.IOException | RuntimeException e) {
+                out.remove(r.key());
+            }
+        });
+        return out;
+    }
+
     /** Hands every committed record of {@code topic}, from its start to its end as of now, to {@code action}. */
     public static <V> void readAll(Map<String, Object> clientConfig, String topic, Deserializer<V> values,
                                    Consumer<ConsumerRecord<String, V>> action) {

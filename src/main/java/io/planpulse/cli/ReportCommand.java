@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -99,21 +98,8 @@ public final class ReportCommand implements Callable<Integer> {
     /** The year's KPI snapshots on planpulse.kpi (committed records, tombstones applied), by target id. */
     static Map<String, KpiSnapshot> snapshots(Map<String, Object> clients, int year) {
         Map<String, KpiSnapshot> out = new HashMap<>();
-        TopicAdmin.readAll(clients, Topics.KPI.name(), new ByteArrayDeserializer(), r -> {
-            if (r.key() == null || !r.key().startsWith(year + "/")) {
-                return;
-            }
-            String id = r.key().substring(r.key().indexOf('/') + 1);
-            if (r.value() == null) {
-                out.remove(id);
-                return;
-            }
-            try {
-                out.put(id, Topics.KPI_SNAPSHOT.decode(r.value()));
-            } catch (IOException | RuntimeException e) {
-                out.remove(id);
-            }
-        });
+        TopicAdmin.readTable(clients, Topics.KPI.name(), k -> k.startsWith(year + "/"), Topics.KPI_SNAPSHOT)
+                .forEach((key, snapshot) -> out.put(key.substring(key.indexOf('/') + 1), snapshot));
         return out;
     }
 
@@ -136,21 +122,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** The targets of one version of the year's plan on planpulse.plan (version null: the records without one). */
     static List<Target> targets(Map<String, Object> clients, int year, String version) {
-        Map<String, PlanTarget> records = new HashMap<>();
-        TopicAdmin.readAll(clients, Topics.PLAN.name(), new ByteArrayDeserializer(), r -> {
-            if (r.key() == null || !r.key().startsWith(year + "/") || r.key().contains("/~version/")) {
-                return;
-            }
-            if (r.value() == null) {
-                records.remove(r.key());
-                return;
-            }
-            try {
-                records.put(r.key(), Topics.PLAN_TARGET.decode(r.value()));
-            } catch (IOException | RuntimeException e) {
-                records.remove(r.key());
-            }
-        });
+        Map<String, PlanTarget> records = TopicAdmin.readTable(clients, Topics.PLAN.name(),
+                k -> k.startsWith(year + "/") && !k.contains("/~version/"), Topics.PLAN_TARGET);
         List<Target> out = new ArrayList<>();
         records.values().stream()
                 .filter(p -> p.getYear() == year && Objects.equals(p.getPlanVersion(), version))
