@@ -249,16 +249,23 @@ public final class Importer {
             problem(row, col, null, Rejection.MISSING_FIELD, col.field() + " is missing");
         }
 
+        /** The column's cell, or null: then, if the column is required, the row's problem says it is missing. */
+        private Cell cell(int row, Cell[] cells, Column col, boolean required) {
+            Cell c = cell(cells, col);
+            if (c == null && required) {
+                missing(row, col);
+            }
+            return c;
+        }
+
         /** One data row: every value checked, every problem kept; a good row becomes a record unless it repeats one. */
         private void check(int row, Cell[] cells) {
             int before = problems.size();
             String reportId = id(row, cells, Column.REPORT_ID, false);
             String subject = id(row, cells, kind.subject(), true);
             YearMonth period = null;
-            Cell pc = cell(cells, Column.PERIOD);
-            if (pc == null) {
-                missing(row, Column.PERIOD);
-            } else {
+            Cell pc = cell(row, cells, Column.PERIOD, true);
+            if (pc != null) {
                 try {
                     period = Values.period(pc, zone, date1904);
                     if (period.atDay(1).atStartOfDay(zone).toInstant().isAfter(horizon)) {
@@ -294,10 +301,8 @@ public final class Importer {
                 }
             }
             Instant reportedAt = null;
-            Cell rc = cell(cells, Column.REPORTED_AT);
-            if (rc == null) {
-                missing(row, Column.REPORTED_AT);
-            } else {
+            Cell rc = cell(row, cells, Column.REPORTED_AT, true);
+            if (rc != null) {
                 try {
                     reportedAt = Values.time(rc, zone, date1904);
                 } catch (Values.Bad b) {
@@ -339,11 +344,8 @@ public final class Importer {
 
         /** An id column's text: required ones refused when missing; no control characters, no longer than the pipeline takes. */
         private String id(int row, Cell[] cells, Column col, boolean required) {
-            Cell c = cell(cells, col);
+            Cell c = cell(row, cells, col, required);
             if (c == null) {
-                if (required) {
-                    missing(row, col);
-                }
                 return null;
             }
             try {
@@ -365,11 +367,8 @@ public final class Importer {
         }
 
         private Double number(int row, Cell[] cells, Column col, boolean required, boolean nonNegative, boolean percent) {
-            Cell c = cell(cells, col);
+            Cell c = cell(row, cells, col, required);
             if (c == null) {
-                if (required) {
-                    missing(row, col);
-                }
                 return null;
             }
             try {
