@@ -85,15 +85,15 @@ class DemoIT {
         assertThat(trucks.get("actual").asDouble()).isEqualTo(Scenario.TRUCKS);
         assertThat(trucks.get("completion").asDouble()).isEqualTo(Scenario.TRUCKS / 1200.0);
         assertThat(trucks.get("months").get(1).get("month").asText()).isEqualTo("2025-02");
-        assertThat(Http.get(url + "/api/kpis/2025/trucks_vn").json().get("actual").asDouble()).isEqualTo(Scenario.TRUCKS_VN);
-        assertThat(Http.get(url + "/api/kpis/2025/cargo_value").json().get("actual").asDouble()).isEqualTo(Scenario.CARGO_YI);
+        assertThat(Http.get(url + "/api/kpis/2025/trucks_vn").json().path("actual").asDouble()).isEqualTo(Scenario.TRUCKS_VN);
+        assertThat(Http.get(url + "/api/kpis/2025/cargo_value").json().path("actual").asDouble()).isEqualTo(Scenario.CARGO_YI);
         JsonNode p1 = Http.get(url + "/api/kpis/2025/p1").json();
         assertThat(p1.get("actual").asDouble()).isEqualTo(Scenario.P1_YI);
         assertThat(p1.get("data_through").asText()).isEqualTo("2025-02");
         JsonNode all = Http.get(url + "/api/kpis/2025/all_projects").json();
         assertThat(all.get("actual").asDouble()).isCloseTo(Scenario.P1_YI + Scenario.P2_YI + Scenario.P3_YI, within(1e-12));
         assertThat(all.get("children").toString()).isEqualTo("[\"gov_projects\",\"p3\"]");
-        assertThat(Http.get(url + "/api/kpis/2025/gdp_growth").json().get("status").asText()).isEqualTo("on_track");
+        assertThat(Http.get(url + "/api/kpis/2025/gdp_growth").json().path("status").asText()).isEqualTo("on_track");
     }
 
     @Test
@@ -133,7 +133,7 @@ class DemoIT {
         assertThat(Http.metric(m, "planpulse_kpi_target", trucks)).isEqualTo(1200.0);
         assertThat(Http.metric(m, "planpulse_kpi_completion_ratio", trucks)).isEqualTo(0.25);
         assertThat(Http.metric(m, "planpulse_kpi_status", trucks, "status=\"" + Http.get(url + "/api/kpis/2025/trucks")
-                .json().get("status").asText() + "\"")).isEqualTo(1.0);
+                .json().path("status").asText() + "\"")).isEqualTo(1.0);
         assertThat(Http.metric(m, "planpulse_kpi_overdue", "indicator=\"p1\"")).isEqualTo(0.0);
         assertThat(Http.metric(m, "planpulse_events_total", "stream=\"truck_departure\"")).isEqualTo(311.0);
         assertThat(Http.metric(m, "planpulse_events_duplicate_total", "stream=\"truck_departure\"")).isEqualTo(10.0);

@@ -53,7 +53,7 @@ class KafkaToolsIT {
                 Replay.run(List.of(Scenario.write(dir)), first.clients(), Progress.quiet(), quiet());
                 app.awaitReflected(Duration.ofMinutes(2));
                 before = Http.get(app.url() + "/api/kpis?year=2025").body();
-                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble())
                         .isEqualTo(Scenario.TRUCKS);
 
                 Result describe = tool("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
@@ -76,7 +76,7 @@ class KafkaToolsIT {
                 app.awaitReady(Duration.ofMinutes(2));
                 app.awaitReflected(Duration.ofMinutes(2));
                 assertThat(Http.get(app.url() + "/api/kpis?year=2025").body()).isEqualTo(before);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble())
                         .as("every event counted once again, not twice").isEqualTo(Scenario.TRUCKS);
             }
         }

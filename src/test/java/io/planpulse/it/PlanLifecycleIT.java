@@ -90,13 +90,13 @@ class PlanLifecycleIT {
                 app.awaitReflected(Duration.ofMinutes(2));
                 var trucks = Http.get(app.url() + "/api/kpis/2025/trucks").json();
                 assertThat(trucks.get("actual").asDouble()).isEqualTo(Scenario.TRUCKS);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks_vn").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks_vn").json().path("actual").asDouble())
                         .isEqualTo(Scenario.TRUCKS_VN);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/cargo_value").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/cargo_value").json().path("actual").asDouble())
                         .isEqualTo(Scenario.CARGO_YI);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/p1").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/p1").json().path("actual").asDouble())
                         .isEqualTo(Scenario.P1_YI);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/all_projects").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/all_projects").json().path("actual").asDouble())
                         .isCloseTo(Scenario.P1_YI + Scenario.P2_YI + Scenario.P3_YI, within(1e-12));
                 assertThat(Http.get(app.url() + "/api/unplanned?year=2025").json()).extracting(n -> n.get("subject")
                         .asText()).containsExactly("p9");
@@ -158,9 +158,9 @@ class PlanLifecycleIT {
                 assertThat(checks.get()).isGreaterThan(20);
                 assertThat(app.view().get(2025, "only_a")).isNotNull();
                 assertThat(app.view().get(2025, "only_b")).isNull();
-                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble())
                         .isEqualTo(Scenario.TRUCKS);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/only_a").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2025/only_a").json().path("actual").asDouble())
                         .isEqualTo(Scenario.TRUCKS - Scenario.TRUCKS_VN);
 
                 // on the topic itself: every snapshot names the version it was computed from, and every version that
@@ -213,8 +213,8 @@ class PlanLifecycleIT {
                 app.awaitReflected(Duration.ofMinutes(2));
                 before2025 = Http.get(app.url() + "/api/kpis?year=2025").body();
                 before2026 = Http.get(app.url() + "/api/kpis?year=2026").body();
-                assertThat(Http.get(app.url() + "/api/kpis/2026/trucks").json().get("actual").asDouble()).isEqualTo(40.0);
-                assertThat(Http.get(app.url() + "/api/kpis/2025/p2").json().get("actual").asDouble())
+                assertThat(Http.get(app.url() + "/api/kpis/2026/trucks").json().path("actual").asDouble()).isEqualTo(40.0);
+                assertThat(Http.get(app.url() + "/api/kpis/2025/p2").json().path("actual").asDouble())
                         .isCloseTo(Scenario.P2_YI + 0.1234567891, within(1e-12));
             }
             Config wiped = config(broker, dir.resolve("wiped"));
@@ -228,7 +228,7 @@ class PlanLifecycleIT {
                 PlanLoad.publish(plan(yaml().replace("year: 2025", "year: 2026").replace("filter: {destination_country: VN}",
                         "filter: {destination_country: LA}")), a.clients());
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                        assertThat(Http.get(app.url() + "/api/kpis/2026/trucks_vn").json().get("actual").isNull())
+                        assertThat(Http.get(app.url() + "/api/kpis/2026/trucks_vn").json().path("actual").isNull())
                                 .as("no truck to Laos in 2026").isTrue());
             }
         }

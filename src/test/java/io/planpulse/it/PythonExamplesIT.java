@@ -119,15 +119,15 @@ class PythonExamplesIT {
                 int trucks = 1 + 5 + 7 + 1 + 4;
                 JsonNode departures = Http.get(url + "/api/kpis/2025/cross_border_truck_departures").json();
                 assertThat(departures.get("actual").asDouble()).as(departures.toString()).isEqualTo(trucks);
-                assertThat(Http.get(url + "/api/kpis/2025/cross_border_truck_cargo_value").json().get("actual").asDouble())
+                assertThat(Http.get(url + "/api/kpis/2025/cross_border_truck_cargo_value").json().path("actual").asDouble())
                         .isCloseTo(trucks * 1_250_000.0 / 1e8, within(1e-12));
-                assertThat(Http.get(url + "/api/kpis/2025/hub_throughput").json().get("actual").asDouble())
+                assertThat(Http.get(url + "/api/kpis/2025/hub_throughput").json().path("actual").asDouble())
                         .isCloseTo(3 * 1200.0 / 1e4, within(1e-12));
-                assertThat(Http.get(url + "/api/kpis/2025/hub_foreign_trade_value").json().get("actual").asDouble())
+                assertThat(Http.get(url + "/api/kpis/2025/hub_foreign_trade_value").json().path("actual").asDouble())
                         .isCloseTo(2 * 3_000_000.0 / 1e8, within(1e-12));
-                assertThat(Http.get(url + "/api/kpis/2025/kp_gov_002").json().get("actual").asDouble())
+                assertThat(Http.get(url + "/api/kpis/2025/kp_gov_002").json().path("actual").asDouble())
                         .isCloseTo(0.12, within(1e-12));
-                assertThat(Http.get(url + "/api/kpis/2025/gdp_growth").json().get("actual").asDouble()).isEqualTo(6.1);
+                assertThat(Http.get(url + "/api/kpis/2025/gdp_growth").json().path("actual").asDouble()).isEqualTo(6.1);
 
                 // The bad records, as the reader example shows them.
                 Python.Result read = Python.example("read_rejected.py", "--bootstrap-servers", bootstrap, "--planpulse", url,

@@ -68,10 +68,10 @@ class ReadmeClusterExampleIT {
             assertThat(kpi.get("actual").isNull()).as("trucks counted: %s", kpi).isFalse();
             assertThat(kpi.get("actual").asDouble()).isGreaterThan(1000);
         });
-        double counted = Http.get(trucks).json().get("actual").asDouble();
+        double counted = Http.get(trucks).json().path("actual").asDouble();
         // ... and the KPIs move on with the live events
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> Http.get(trucks).json().get("actual").asDouble() > counted);
+                .until(() -> Http.get(trucks).json().path("actual").asDouble() > counted);
         String metrics = Http.get(url + "/metrics").body();
         assertThat(Http.metric(metrics, "planpulse_events_rejected_total", "reason=\"late\"")).as("late events")
                 .isNull();

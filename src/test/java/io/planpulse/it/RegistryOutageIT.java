@@ -79,7 +79,7 @@ class RegistryOutageIT {
 
                 registry.failing(false);
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble()).isEqualTo(1.0);
+                    assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble()).isEqualTo(1.0);
                     assertThat(Http.get(app.url() + "/ready").status()).isEqualTo(200);
                 });
                 String metrics = Http.get(app.url() + "/metrics").body();

@@ -59,7 +59,7 @@ class RestartAndPlanChangeIT {
                 // more input after the move: the survivor alone counts it
                 Replay.run(List.of(Scenario.write(dir)), a.clients(), Progress.quiet(), quiet());
                 survivor.awaitReflected(Duration.ofMinutes(2));
-                assertThat(Http.get(survivor.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble())
+                assertThat(Http.get(survivor.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble())
                         .as("replaying the same ids again changes nothing").isEqualTo(Scenario.TRUCKS);
                 String settled = Http.get(survivor.url() + "/api/kpis?year=2025").body();
 
@@ -125,7 +125,7 @@ class RestartAndPlanChangeIT {
                 assertThat(exit).isEqualTo(2);
                 assertThat(err.toString()).contains(bad + ":").contains("unknown kind 'growthy'");
                 app.awaitReflected(Duration.ofMinutes(1));
-                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().get("target").asDouble()).isEqualTo(2400.0);
+                assertThat(Http.get(app.url() + "/api/kpis/2025/trucks").json().path("target").asDouble()).isEqualTo(2400.0);
                 assertThat(Http.get(app.url() + "/api/kpis?year=2025").json().size()).isEqualTo(10);
             }
         }

@@ -136,7 +136,7 @@ class StartupAndFailureIT {
                     "planpulse_stream_thread_replacements_total")).isEqualTo(3.0);
             Http.Response health = Http.get(app.url() + "/health");
             assertThat(health.status()).isEqualTo(503);
-            assertThat(health.json().get("status").asText()).isEqualTo("down");
+            assertThat(health.json().path("status").asText()).isEqualTo("down");
             await().dontCatchUncaughtExceptions().atMost(Duration.ofMinutes(1))
                     .until(() -> app.streamsState() == KafkaStreams.State.ERROR);
 

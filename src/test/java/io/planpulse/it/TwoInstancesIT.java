@@ -53,7 +53,7 @@ class TwoInstancesIT {
                     assertThat(r1.status()).isEqualTo(200);
                     assertThat(r2.body()).as(path).isEqualTo(r1.body());
                 }
-                assertThat(Http.get(one.url() + "/api/kpis/2025/trucks").json().get("actual").asDouble())
+                assertThat(Http.get(one.url() + "/api/kpis/2025/trucks").json().path("actual").asDouble())
                         .isEqualTo(Scenario.TRUCKS);
                 for (String series : List.of("planpulse_kpi_actual", "planpulse_kpi_completion_ratio")) {
                     String m1 = Http.get(one.url() + "/metrics").body();
