@@ -80,7 +80,7 @@ public final class PipelineApp implements AutoCloseable {
         this.config = config;
         this.catalog = catalog;
         this.schemaRegistry = schemaRegistry;
-        view = new KpiView(config.clients(), registry);
+        view = new KpiView(config.clients(), registry, config.get(Config.DISTRICT));
         String host = config.get(Config.HTTP_HOST);
         int port = config.getInt(Config.HTTP_PORT);
         try {
@@ -158,7 +158,7 @@ public final class PipelineApp implements AutoCloseable {
 
     public static PipelineApp start(Config config, Clock clock) throws Exception {
         PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone())
-                .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS));
+                .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS)).withDistrict(config.get(Config.DISTRICT));
         LOG.info("starting planpulse with {}", config);
         ConfluentRegistry schemaRegistry = ConfluentRegistry.of(config.schemaRegistry());
         EventDecoder.useRegistry(schemaRegistry);

@@ -25,7 +25,9 @@ public enum Stream {
         this.topic = topic;
         this.idField = idField;
         this.dimensions = dimensions;
-        this.filterableFields = Set.copyOf(dimensions);
+        java.util.Set<String> f = new java.util.HashSet<>(dimensions);
+        f.add(DISTRICT);
+        this.filterableFields = Set.copyOf(f);
         this.measures = measures;
     }
 
@@ -60,6 +62,10 @@ public enum Stream {
         return idField;
     }
 
+    /** The district of an event (CONTRACT section 1b): a dimension of every stream, kept before the others. */
+    public static final String DISTRICT = "district";
+
+    /** The fields a target's filter may name: the district and the stream's dimensions. */
     public Set<String> filterableFields() {
         return filterableFields;
     }

@@ -5,6 +5,7 @@ import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
+import io.planpulse.base.Districts;
 import io.planpulse.base.Topics;
 import io.planpulse.base.Stream;
 import java.time.Instant;
@@ -186,26 +187,26 @@ public final class EventDecoder {
 
     private static InputEvent truck(TruckDeparture e) throws Rejection {
         return truck(e.getDepartureId(), e.getRouteId(), e.getDestinationCountry(), e.getExitPort(), e.getDepartedAt(),
-                e.getCargoValueCny(), e.getCargoWeightT());
+                e.getCargoValueCny(), e.getCargoWeightT(), e.getDistrict());
     }
 
     static InputEvent truck(String id, String route, String destination, String exitPort, Instant departedAt,
-                            double cargoValue, double cargoWeight) throws Rejection {
+                            double cargoValue, double cargoWeight, String district) throws Rejection {
         Measures m = new Measures(TRUCK_MEASURES, new double[] {
             checked("cargo_value_cny", cargoValue), checked("cargo_weight_t", cargoWeight)});
         Map<String, String> f = new Fields(TRUCK_FIELDS, required("route_id", route),
                 country("destination_country", destination), required("exit_port", exitPort));
         return new InputEvent(Stream.TRUCK_DEPARTURE, required("departure_id", id), time("departed_at", departedAt),
-                null, null, m, f, null);
+                null, null, m, f, null, district(district));
     }
 
     private static InputEvent trade(TradeDeclaration e) throws Rejection {
         return trade(e.getDeclarationId(), e.getDirection(), e.getChannel(), e.getPartnerCountry(), e.getValueCny(),
-                e.getDeclaredAt());
+                e.getDeclaredAt(), e.getDistrict());
     }
 
     static InputEvent trade(String id, String direction, String channel, String partner, double value,
-                            Instant declaredAt) throws Rejection {
+                            Instant declaredAt, String district) throws Rejection {
         required("direction", direction);
         if (!direction.equals("import") && !direction.equals("export")) {
             throw new Rejection(Rejection.INVALID_VALUE, "direction must be import or export, not '" + direction + "'");
@@ -214,27 +215,28 @@ public final class EventDecoder {
         Map<String, String> f = new Fields(TRADE_FIELDS, direction, required("channel", channel),
                 country("partner_country", partner));
         return new InputEvent(Stream.TRADE_DECLARATION, required("declaration_id", id), time("declared_at", declaredAt),
-                null, null, m, f, null);
+                null, null, m, f, null, district(district));
     }
 
     private static InputEvent hub(HubThroughput e) throws Rejection {
-        return hub(e.getRecordId(), e.getTerminal(), e.getTonnes(), e.getMeasuredAt());
+        return hub(e.getRecordId(), e.getTerminal(), e.getTonnes(), e.getMeasuredAt(), e.getDistrict());
     }
 
-    static InputEvent hub(String id, String terminal, double tonnes, Instant measuredAt) throws Rejection {
+    static InputEvent hub(String id, String terminal, double tonnes, Instant measuredAt, String district)
+            throws Rejection {
         Measures m = new Measures(HUB_MEASURES, new double[] {checked("tonnes", tonnes)});
         Map<String, String> f = new Fields(HUB_FIELDS, required("terminal", terminal));
         return new InputEvent(Stream.HUB_THROUGHPUT, required("record_id", id), time("measured_at", measuredAt), null,
-                null, m, f, null);
+                null, m, f, null, district(district));
     }
 
     private static InputEvent progress(ProjectProgress e) throws Rejection {
         return progress(e.getReportId(), e.getProjectId(), e.getPeriod(), e.getInvestmentCny(), e.getProgressPct(),
-                e.getMilestone(), e.getReportedAt());
+                e.getMilestone(), e.getReportedAt(), e.getDistrict());
     }
 
     static InputEvent progress(String reportId, String projectId, String periodText, double investment, Double pct,
-                               String milestone, Instant reportedAt) throws Rejection {
+                               String milestone, Instant reportedAt, String district) throws Rejection {
         String id = required("report_id", reportId);
         String project = required("project_id", projectId);
         YearMonth period = period(periodText);
@@ -246,15 +248,16 @@ public final class EventDecoder {
             throw new Rejection(Rejection.INVALID_VALUE, "milestone longer than " + 4 * MAX_STRING + " characters");
         }
         return new InputEvent(Stream.PROJECT_PROGRESS, id, null, period, project, Measures.of("investment_cny", amount),
-                Map.of(), time("reported_at", reportedAt));
+                Map.of(), time("reported_at", reportedAt), district(district));
     }
 
     private static InputEvent indicator(IndicatorReport e) throws Rejection {
-        return indicator(e.getReportId(), e.getIndicatorId(), e.getPeriod(), e.getValue(), e.getReportedAt());
+        return indicator(e.getReportId(), e.getIndicatorId(), e.getPeriod(), e.getValue(), e.getReportedAt(),
+                e.getDistrict());
     }
 
-    static InputEvent indicator(String reportId, String indicatorId, String periodText, double v, Instant reportedAt)
-            throws Rejection {
+    static InputEvent indicator(String reportId, String indicatorId, String periodText, double v, Instant reportedAt,
+                                String district) throws Rejection {
         String id = required("report_id", reportId);
         String indicator = required("indicator_id", indicatorId);
         YearMonth period = period(periodText);
@@ -263,7 +266,27 @@ public final class EventDecoder {
         }
         // Growth rates may be negative: an indicator value is not an amount.
         return new InputEvent(Stream.INDICATOR_REPORT, id, null, period, indicator,
-                Measures.of("value", v), Map.of(), time("reported_at", reportedAt));
+                Measures.of("value", v), Map.of(), time("reported_at", reportedAt), district(district));
+    }
+
+    /**
+     * An event's district (CONTRACT section 1b): null when it has none (the deployment's district, which the intake
+     * fills in), else six ASCII digits, a GB/T 2260 code.
+     */
+    static String district(String v) throws Rejection {
+        if (v == null) {
+            return null;
+        }
+        if (!isDistrictCode(v)) {
+            throw new Rejection(Rejection.INVALID_VALUE, "district must be a 6-digit administrative division code "
+                    + "(GB/T 2260, e.g. 500113), not '" + abbreviate(v) + "'");
+        }
+        return v;
+    }
+
+    /** Six ASCII digits (see {@link Districts#isCode}). */
+    public static boolean isDistrictCode(String v) {
+        return Districts.isCode(v);
     }
 
     static String required(String field, String v) throws Rejection {

@@ -26,22 +26,48 @@ import org.apache.avro.SchemaNormalization;
  */
 final class FlowDecoder {
     private static final int HEADER = 10;
-    private static final Layout TRUCK = new Layout(TruckDeparture.getClassSchema(), List.of(
-            "departure_id:STRING", "route_id:STRING", "destination_country:STRING", "exit_port:STRING",
-            "departed_at:LONG", "cargo_value_cny:DOUBLE", "cargo_weight_t:DOUBLE"));
-    private static final Layout TRADE = new Layout(TradeDeclaration.getClassSchema(), List.of(
-            "declaration_id:STRING", "direction:STRING", "channel:STRING", "partner_country:STRING",
-            "value_cny:DOUBLE", "declared_at:LONG"));
-    private static final Layout HUB = new Layout(HubThroughput.getClassSchema(), List.of(
-            "record_id:STRING", "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG"));
+    private static final List<String> TRUCK_FIELDS = List.of("departure_id:STRING", "route_id:STRING",
+            "destination_country:STRING", "exit_port:STRING", "departed_at:LONG", "cargo_value_cny:DOUBLE",
+            "cargo_weight_t:DOUBLE");
+    private static final List<String> TRADE_FIELDS = List.of("declaration_id:STRING", "direction:STRING",
+            "channel:STRING", "partner_country:STRING", "value_cny:DOUBLE", "declared_at:LONG");
+    private static final List<String> HUB_FIELDS = List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE",
+            "measured_at:LONG");
+    /** The current versions end in the optional district (a union of null and string). */
+    private static final String DISTRICT = "district:UNION";
+    private static final Layout TRUCK = new Layout(TruckDeparture.getClassSchema(), with(TRUCK_FIELDS), true);
+    private static final Layout TRADE = new Layout(TradeDeclaration.getClassSchema(), with(TRADE_FIELDS), true);
+    private static final Layout HUB = new Layout(HubThroughput.getClassSchema(), with(HUB_FIELDS), true);
+    /** The first released versions (schemas/history/NAME/v1.avsc), without a district: still what most producers send. */
+    private static final Layout TRUCK_V1 = Layout.released("TruckDeparture", 1, TRUCK_FIELDS);
+    private static final Layout TRADE_V1 = Layout.released("TradeDeclaration", 1, TRADE_FIELDS);
+    private static final Layout HUB_V1 = Layout.released("HubThroughput", 1, HUB_FIELDS);
+
+    private static List<String> with(List<String> fields) {
+        List<String> l = new java.util.ArrayList<>(fields);
+        l.add(DISTRICT);
+        return List.copyOf(l);
+    }
 
     private FlowDecoder() {
     }
 
-    /** A stream's current writer schema: its fingerprint, and whether its fields are the ones read here. */
-    record Layout(byte[] header, boolean enabled) {
-        Layout(Schema schema, List<String> fields) {
-            this(header(schema), layoutMatches(schema, fields));
+    /**
+     * A released writer schema of a stream: its fingerprint, whether its fields are the ones read here, and whether
+     * it ends in the district.
+     */
+    record Layout(byte[] header, boolean enabled, boolean district) {
+        Layout(Schema schema, List<String> fields, boolean district) {
+            this(header(schema), layoutMatches(schema, fields), district);
+        }
+
+        /** The released version {@code v} of a schema, from schemas/history; disabled if it is not there. */
+        static Layout released(String name, int v, List<String> fields) {
+            List<Schema> history = io.planpulse.base.AvroCodec.history(name);
+            if (history.size() < v) {
+                return new Layout(new byte[HEADER], false, false);
+            }
+            return new Layout(history.get(v - 1), fields, false);
         }
 
         private static byte[] header(Schema schema) {
@@ -80,11 +106,26 @@ final class FlowDecoder {
         return l != null && l.enabled();
     }
 
+    /** True when the fast path also reads the stream's first released version (without a district). */
+    static boolean enabledForV1(Stream stream) {
+        Layout l = v1(stream);
+        return l != null && l.enabled();
+    }
+
     private static Layout layout(Stream stream) {
         return switch (stream) {
             case TRUCK_DEPARTURE -> TRUCK;
             case TRADE_DECLARATION -> TRADE;
             case HUB_THROUGHPUT -> HUB;
+            default -> null;
+        };
+    }
+
+    private static Layout v1(Stream stream) {
+        return switch (stream) {
+            case TRUCK_DEPARTURE -> TRUCK_V1;
+            case TRADE_DECLARATION -> TRADE_V1;
+            case HUB_THROUGHPUT -> HUB_V1;
             default -> null;
         };
     }
@@ -97,27 +138,44 @@ final class FlowDecoder {
      */
     static InputEvent decode(Stream stream, byte[] value) throws Rejection {
         Layout layout = layout(stream);
-        if (layout == null || !layout.matches(value)) {
+        if (layout == null) {
             return null;
         }
+        if (!layout.matches(value)) {
+            layout = v1(stream);
+            if (!layout.matches(value)) {
+                return null;
+            }
+        }
+        boolean district = layout.district();
         Reader r = new Reader(value);
         try {
             return switch (stream) {
-                case TRUCK_DEPARTURE -> EventDecoder.truck(r.string(), r.dimension(), r.dimension(), r.dimension(),
-                        r.time(), r.doubleValue(), r.doubleValue());
+                case TRUCK_DEPARTURE -> {
+                    String id = r.string();
+                    String route = r.dimension();
+                    String destination = r.dimension();
+                    String exitPort = r.dimension();
+                    Instant at = r.time();
+                    double v = r.doubleValue();
+                    double w = r.doubleValue();
+                    yield EventDecoder.truck(id, route, destination, exitPort, at, v, w, district ? r.optional() : null);
+                }
                 case TRADE_DECLARATION -> {
                     String id = r.string();
                     String direction = r.dimension();
                     String channel = r.dimension();
                     String partner = r.dimension();
                     double v = r.doubleValue();
-                    yield EventDecoder.trade(id, direction, channel, partner, v, r.time());
+                    Instant at = r.time();
+                    yield EventDecoder.trade(id, direction, channel, partner, v, at, district ? r.optional() : null);
                 }
                 default -> {
                     String id = r.string();
                     String terminal = r.dimension();
                     double tonnes = r.doubleValue();
-                    yield EventDecoder.hub(id, terminal, tonnes, r.time());
+                    Instant at = r.time();
+                    yield EventDecoder.hub(id, terminal, tonnes, at, district ? r.optional() : null);
                 }
             };
         } catch (Malformed m) {
@@ -187,6 +245,18 @@ final class FlowDecoder {
                 throw Malformed.INSTANCE;
             }
             return (int) len;
+        }
+
+        /** A union of null and string (branch 0 null, 1 string), as a dimension value. */
+        String optional() throws Malformed {
+            long branch = varLong();
+            if (branch == 0) {
+                return null;
+            }
+            if (branch != 1) {
+                throw Malformed.INSTANCE;
+            }
+            return dimension();
         }
 
         Instant time() throws Malformed {

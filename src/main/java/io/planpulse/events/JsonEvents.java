@@ -188,16 +188,17 @@ public final class JsonEvents {
         return switch (topic) {
             case TRUCK_DEPARTURE -> EventDecoder.truck(text(o, "departure_id"), text(o, "route_id"),
                     text(o, "destination_country"), text(o, "exit_port"), instant(o, "departed_at"),
-                    num(o, "cargo_value_cny"), num(o, "cargo_weight_t"));
+                    num(o, "cargo_value_cny"), num(o, "cargo_weight_t"), text(o, "district"));
             case TRADE_DECLARATION -> EventDecoder.trade(text(o, "declaration_id"), text(o, "direction"),
-                    text(o, "channel"), text(o, "partner_country"), num(o, "value_cny"), instant(o, "declared_at"));
+                    text(o, "channel"), text(o, "partner_country"), num(o, "value_cny"), instant(o, "declared_at"),
+                    text(o, "district"));
             case HUB_THROUGHPUT -> EventDecoder.hub(text(o, "record_id"), text(o, "terminal"), num(o, "tonnes"),
-                    instant(o, "measured_at"));
+                    instant(o, "measured_at"), text(o, "district"));
             case PROJECT_PROGRESS -> EventDecoder.progress(text(o, "report_id"), text(o, "project_id"),
                     text(o, "period"), num(o, "investment_cny"), number(o, "progress_pct"), text(o, "milestone"),
-                    instant(o, "reported_at"));
+                    instant(o, "reported_at"), text(o, "district"));
             case INDICATOR_REPORT -> EventDecoder.indicator(text(o, "report_id"), text(o, "indicator_id"),
-                    text(o, "period"), num(o, "value"), instant(o, "reported_at"));
+                    text(o, "period"), num(o, "value"), instant(o, "reported_at"), text(o, "district"));
         };
     }
 

@@ -28,19 +28,56 @@ public final class Facts {
      */
     public static final String OVERFLOW = String.valueOf(SEP);
 
-    /** The overflow cell's dimension values for a stream with {@code dimensions} dimensions. */
-    public static String[] overflowDims(int dimensions) {
-        String[] dims = new String[dimensions];
+    /**
+     * The overflow cell's values for a district's stream with {@code dimensions} dimensions: the district, then
+     * {@link #OVERFLOW} for every dimension.
+     */
+    public static String[] overflowDims(String district, int dimensions) {
+        String[] dims = new String[dimensions + 1];
         Arrays.fill(dims, OVERFLOW);
+        dims[0] = district;
         return dims;
     }
 
     /**
-     * True for the dimension values of a stream's overflow cell (CONTRACT section 3, "Bounded by design"): the events
-     * of new dimension combinations beyond {@code planpulse.facts.max-cells}, whose values are not kept.
+     * True for the values of a district's overflow cell (CONTRACT section 3, "Bounded by design"): the events of new
+     * dimension combinations beyond {@code planpulse.facts.max-cells}, whose values are not kept. A cell's values are
+     * its district, then its dimension values.
      */
     public static boolean isOverflow(String[] dims) {
-        return dims.length > 0 && OVERFLOW.equals(dims[0]);
+        return dims.length > 1 && OVERFLOW.equals(dims[1]);
+    }
+
+    /**
+     * A cell key in this build's form (district first), from a cell key written before districts (the stream's
+     * dimension values only: taken as {@code district}'s) or already in this form. A key is in this form when its
+     * first value is a district code and it has one value more than the stream has dimensions (or is an overflow
+     * cell's); a key written before has exactly as many values as dimensions, or, for the overflow cell, only
+     * separators.
+     */
+    public static String withDistrict(Stream stream, String cell, String district) {
+        String[] parts = cell.split(String.valueOf(SEP), -1);
+        int n = stream.dimensions().size();
+        if (parts.length > 0 && io.planpulse.base.Districts.isCode(parts[0])
+                && (parts.length == n + 1 || cell.equals(parts[0] + SEP + overflowKeyTail(n)))) {
+            return cell;
+        }
+        return district + SEP + cell;
+    }
+
+    /** A report subject key in this build's form (district, then the subject), from one written before districts. */
+    public static String subjectWithDistrict(String subject, String district) {
+        return subject.indexOf(SEP) >= 0 ? subject : district + SEP + subject;
+    }
+
+    /** The district of a cell or subject key in this build's form. */
+    public static String districtOf(String key) {
+        return key.substring(0, key.indexOf(SEP));
+    }
+
+    /** The subject (project or indicator id) of a subject key in this build's form. */
+    public static String subjectOf(String key) {
+        return key.substring(key.indexOf(SEP) + 1);
     }
 
     /** One flow cell of a year. */
@@ -169,15 +206,26 @@ public final class Facts {
     public static final class YearFacts {
         final Map<Stream, Map<String, FlowCell>> flows = new EnumMap<>(Stream.class);
         final Map<Stream, Map<String, ReportCell>> reports = new EnumMap<>(Stream.class);
+        /** Cells that hold their dimension values, per district and stream (what the cap counts). */
+        private final Map<String, int[]> kept = new HashMap<>();
 
+        /** Every flow cell of a stream, every district's, by cell key (district first). */
         public Map<String, FlowCell> flows(Stream s) {
             return flows.computeIfAbsent(s, k -> new HashMap<>());
         }
 
-        /** The flow cells of a stream that hold their dimension values (the overflow cell not counted). */
-        public int keptCells(Stream s) {
-            Map<String, FlowCell> cells = flows(s);
-            return cells.size() - (cells.containsKey(overflowKey(s)) ? 1 : 0);
+        /** Adds a cell (its key and values district first), counted against its district's cap unless an overflow cell. */
+        public void addCell(Stream s, String key, FlowCell cell) {
+            flows(s).put(key, cell);
+            if (!isOverflow(cell.dims)) {
+                kept.computeIfAbsent(cell.dims[0], k -> new int[Stream.values().length])[s.ordinal()]++;
+            }
+        }
+
+        /** The flow cells of a district's stream that hold their dimension values (the overflow cell not counted). */
+        public int keptCells(String district, Stream s) {
+            int[] k = kept.get(district);
+            return k == null ? 0 : k[s.ordinal()];
         }
 
         /** Every flow cell and report subject, by stream. */
@@ -203,6 +251,9 @@ public final class Facts {
         final Target target;
         final int year;
         public final Stream stream;
+        /** The district of the plan: the query selects the cells of the districts it covers. */
+        private final String planDistrict;
+        /** Indexes into a cell's values (0 the district, then the stream's dimensions). */
         private final int[] dimIdx;
         private final String[] wanted;
         private final int measure;
@@ -211,16 +262,18 @@ public final class Facts {
         long events;
         long lastEventAt;
 
-        public Query(Target target, int year) {
+        public Query(Target target, int year, String planDistrict) {
             this.target = target;
             this.year = year;
             this.stream = target.source().stream();
+            this.planDistrict = planDistrict;
             List<String> dims = stream.dimensions();
             this.dimIdx = new int[target.filter().size()];
             this.wanted = new String[dimIdx.length];
             int i = 0;
             for (Map.Entry<String, String> f : target.filter().entrySet()) {
-                dimIdx[i] = dims.indexOf(f.getKey()); // the plan loader refuses a filter on anything else
+                // the plan loader refuses a filter on anything else
+                dimIdx[i] = f.getKey().equals(DISTRICT) ? 0 : dims.indexOf(f.getKey()) + 1;
                 wanted[i++] = f.getValue();
             }
             this.measure = stream.measureIndex(target.source().measure());
@@ -232,8 +285,16 @@ public final class Facts {
          * counts it (its totals stay exact); one with a filter leaves it out, as its events may not match.
          */
         public boolean matches(String[] dims) {
-            if (dimIdx.length > 0 && isOverflow(dims)) {
+            if (!io.planpulse.base.Districts.covers(planDistrict, dims[0])) {
                 return false;
+            }
+            if (isOverflow(dims)) {
+                // the overflow cell's district is kept: only a filter on other dimensions leaves it out
+                for (int i : dimIdx) {
+                    if (i != 0) {
+                        return false;
+                    }
+                }
             }
             for (int i = 0; i < dimIdx.length; i++) {
                 if (dimIdx[i] < 0 || !wanted[i].equals(dims[dimIdx[i]])) {
@@ -278,9 +339,19 @@ public final class Facts {
         }
     }
 
-    /** The key of a stream's overflow cell: its dimension values joined as any cell's. */
-    public static String overflowKey(Stream s) {
-        return String.join(OVERFLOW, overflowDims(s.dimensions().size()));
+    /** The dimension every stream has (CONTRACT section 3): a filter may name it. */
+    public static final String DISTRICT = Stream.DISTRICT;
+
+    /** The key of a district's overflow cell of a stream: its values joined as any cell's. */
+    public static String overflowKey(String district, Stream s) {
+        return String.join(OVERFLOW, overflowDims(district, s.dimensions().size()));
+    }
+
+    /** What follows the district and its separator in an overflow cell's key. */
+    private static String overflowKeyTail(int dimensions) {
+        String[] d = new String[dimensions];
+        Arrays.fill(d, OVERFLOW);
+        return String.join(OVERFLOW, d);
     }
 
     private Facts() {

@@ -80,8 +80,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     /** How long one record may wait for the schema registry within one call of process. */
     private Duration registryWait;
 
-    public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock) {
+    /** The deployment's district ({@code planpulse.district}): that of every event that names none. */
+    private final String district;
+
+    public IntakeProcessor(Stream stream, PlanCatalog catalog, MeterRegistry registry, Clock clock, String district) {
         this.stream = stream;
+        this.district = district;
         this.catalog = catalog;
         this.registry = registry;
         this.clock = clock;
@@ -92,7 +96,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(Topics.journalStore(stream));
         this.forwarding = CommitHook.forwarding(context);
-        this.journal = new Journal(store, forwarding::awaitSent);
+        this.journal = new Journal(store, forwarding::awaitSent, district);
         long t0 = System.nanoTime();
         journal.open();
         CommitHook hook = context.getStateStore(Topics.commitHook(stream));
@@ -129,6 +133,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         try {
             e = decode(record);
             if (e.period() != null) {
+                if (e.subject().indexOf(Facts.SEP) >= 0) {
+                    throw new Rejection(Rejection.INVALID_VALUE, (stream == Stream.PROJECT_PROGRESS ? "project_id"
+                            : "indicator_id") + " contains the control character U+001F");
+                }
                 year = e.period().getYear();
                 month = e.period().getMonthValue();
                 years.check(year, years.startOf(year, month), e);
@@ -147,19 +155,28 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
             duplicates.increment();
             return;
         }
+        String d = e.district() != null ? e.district() : district;
         if (stream.isFlow()) {
-            journal.add(year, month, e.dimensionValues(), e.measures().values(), record.timestamp());
+            journal.add(year, month, cell(d, e.dimensionValues()), e.measures().values(), record.timestamp());
             journal.accepted();
         } else {
             journal.accepted();
             KpiInput in = KpiInput.newBuilder().setYear(year).setMonth(month).setStream(stream.type())
-                    .setSubject(e.subject()).setReport(true).setCount(1)
+                    .setSubject(d + Facts.SEP + e.subject()).setReport(true).setCount(1)
                     .setAmounts(List.of(e.measures().first().toPlainString()))
                     .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
                     .setLastEventAt(record.timestamp()).build();
             context.forward(new Record<>(year + "/" + e.subject() + "/" + e.period(),
                     new IntakeOutput.ToKpi(in), record.timestamp()));
         }
+    }
+
+    /** A flow event's cell: its district, then its dimension values in the stream's order. */
+    private static String[] cell(String district, String[] dims) {
+        String[] c = new String[dims.length + 1];
+        c[0] = district;
+        System.arraycopy(dims, 0, c, 1, dims.length);
+        return c;
     }
 
     /** The record's event; waits for the schema registry as the class comment says. */

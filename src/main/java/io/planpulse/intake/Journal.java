@@ -49,7 +49,10 @@ final class Journal {
     static final int BATCH_ID_BYTES = 16 * 1024;
     /** At most this many ids are forgotten per {@link #purge} (about 10 ms of the stream thread). */
     static final int PURGE_SLICE_IDS = 50_000;
-    private static final byte VERSION = 2;
+    /** Version 3: a cell's values begin with its district (CONTRACT section 1b). */
+    private static final byte VERSION = 3;
+    /** Version 2 (before districts): read, its cells taken as the deployment's district. */
+    private static final byte VERSION_2 = 2;
     private static final Bytes MARKER = Bytes.wrap(new byte[] {0});
 
     /**
@@ -255,11 +258,13 @@ final class Journal {
             return b.array();
         }
 
-        static Batch decode(long seq, byte[] v) {
+        static Batch decode(long seq, byte[] v, String legacyDistrict) {
             ByteBuffer b = ByteBuffer.wrap(v);
-            if (b.get() != VERSION) {
+            byte version = b.get();
+            if (version != VERSION && version != VERSION_2) {
                 throw new IllegalStateException("journal batch " + seq + " has format version " + v[0] + ", this build"
-                        + " reads " + VERSION + ": reset the application (see docs/guarantees.md, Upgrading) and replay");
+                        + " reads " + VERSION_2 + " and " + VERSION + ": reset the application (see docs/guarantees.md,"
+                        + " Upgrading) and replay");
             }
             Batch out = new Batch(seq);
             out.minTs = b.getLong();
@@ -277,7 +282,11 @@ final class Journal {
                 long count = b.getLong();
                 long last = b.getLong();
                 int measures = b.get();
-                String[] dims = new String(c, StandardCharsets.UTF_8).split(String.valueOf(Facts.SEP), -1);
+                String cell = new String(c, StandardCharsets.UTF_8);
+                if (version == VERSION_2) {
+                    cell = legacyDistrict + Facts.SEP + cell;
+                }
+                String[] dims = cell.split(String.valueOf(Facts.SEP), -1);
                 Sum s = out.sums.get(year, month, dims, measures);
                 s.count = count;
                 s.lastEventAt = last;
@@ -338,14 +347,27 @@ final class Journal {
      * write.
      */
     Journal(KeyValueStore<Bytes, byte[]> store) {
-        this(store, () -> { });
+        this(store, () -> { }, DEFAULT_DISTRICT);
     }
 
-    /** {@code awaitSent} returns once everything the task has forwarded so far is acknowledged, or throws. */
     Journal(KeyValueStore<Bytes, byte[]> store, Runnable awaitSent) {
+        this(store, awaitSent, DEFAULT_DISTRICT);
+    }
+
+    /** What tests take as the deployment's district. */
+    static final String DEFAULT_DISTRICT = "500113";
+
+    /**
+     * {@code awaitSent} returns once everything the task has forwarded so far is acknowledged, or throws;
+     * {@code district} is the deployment's, which the cells of batches written before districts belong to.
+     */
+    Journal(KeyValueStore<Bytes, byte[]> store, Runnable awaitSent, String district) {
         this.store = store;
         this.awaitSent = awaitSent;
+        this.district = district;
     }
+
+    private final String district;
 
     /** Rebuilds the id set and the unforwarded sums from the store. */
     void open() {
@@ -372,7 +394,7 @@ final class Journal {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 if (!kv.key.equals(MARKER)) {
-                    action.accept(Batch.decode(ByteBuffer.wrap(kv.key.get()).getLong(), kv.value));
+                    action.accept(Batch.decode(ByteBuffer.wrap(kv.key.get()).getLong(), kv.value, district));
                 }
             }
         }
@@ -420,7 +442,7 @@ final class Journal {
 
     /**
      * Adds a flow event's amounts (one per measure of its stream, as the event's doubles) to its cell-month, the
-     * cell being its dimension values in the stream's order, in the open batch.
+     * cell being its district, then its dimension values in the stream's order, in the open batch.
      */
     void add(int year, int month, String[] dims, double[] amounts, long at) {
         open.sums.get(year, month, dims, amounts.length).add(amounts, at);

@@ -17,6 +17,17 @@ public record TargetData(BigDecimal[] months, boolean[] reported, long events, l
         return new TargetData(m, new boolean[12], 0, 0);
     }
 
+    /** This and another subject's data added month by month (a project reported in two districts). */
+    public TargetData plus(TargetData o) {
+        BigDecimal[] m = new BigDecimal[12];
+        boolean[] r = new boolean[12];
+        for (int i = 0; i < 12; i++) {
+            m[i] = months[i].add(o.months[i]);
+            r[i] = reported[i] || o.reported[i];
+        }
+        return new TargetData(m, r, events + o.events, Math.max(lastEventAt, o.lastEventAt));
+    }
+
     public boolean hasData() {
         for (boolean b : reported) {
             if (b) {

@@ -17,6 +17,7 @@ import io.planpulse.kpi.TargetData;
 import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCatalog;
 import io.planpulse.plan.Source;
+import io.planpulse.base.Districts;
 import io.planpulse.base.Stream;
 import io.planpulse.plan.Target;
 import java.math.BigDecimal;
@@ -69,6 +70,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Duration evaluateInterval;
     private final Duration clockTick;
     private final int maxCells;
+    /** The deployment's district: its plan's, and that of facts written before districts (CONTRACT section 1b). */
+    private final String district;
     private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, FlowFact> flowStore;
     private KeyValueStore<String, ReportFact> reportStore;
@@ -99,8 +102,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private long lastRoundCpu;
     private boolean evaluateAll = true;
     private long lastFullEvaluation = Long.MIN_VALUE;
-    private final Map<Stream, Counter> overflows = new EnumMap<>(Stream.class);
-    /** Per year/stream that overflowed: events since its last log line, and when that line was written (wall ms). */
+    /** The overflow counters by district/stream. */
+    private final Map<String, Counter> overflows = new HashMap<>();
+    /** Per district/year/stream that overflowed: events since its last log line, and when that line was written (wall ms). */
     private final Map<String, long[]> overflowLog = new HashMap<>();
     private static final long OVERFLOW_LOG_INTERVAL_MS = 60_000;
     private Counter staleReports;
@@ -110,8 +114,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick,
-                        int maxCells) {
+                        int maxCells, String district) {
         this.catalog = catalog;
+        this.district = district;
         this.maxCells = maxCells;
         this.registry = registry;
         this.clock = clock;
@@ -128,12 +133,24 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         this.unplannedStore = context.getStateStore(Topics.UNPLANNED_LAST_STORE);
         long t0 = System.nanoTime();
         int[] n = new int[2];
+        // Facts written before districts (their cells without a district) are the deployment district's: they are
+        // read as such and written back under their new keys, the old ones deleted (an upgrade in place).
+        Map<String, FlowFact> movedFlows = new LinkedHashMap<>();
+        Map<String, ReportFact> movedReports = new LinkedHashMap<>();
         try (KeyValueIterator<String, FlowFact> it = flowStore.all()) {
             while (it.hasNext()) {
                 KeyValue<String, FlowFact> kv = it.next();
                 String[] k = kv.key.split("/", 3);
                 Stream s = Stream.fromType(k[1]);
-                year(Integer.parseInt(k[0])).flows(s).put(k[2], Facts.FlowCell.fromAvro(kv.value));
+                String cellKey = Facts.withDistrict(s, k[2], district);
+                FlowFact fact = kv.value;
+                if (!cellKey.equals(k[2])) {
+                    List<String> dims = new ArrayList<>(fact.getDims());
+                    dims.add(0, district);
+                    fact = FlowFact.newBuilder(fact).setDims(dims).build();
+                    movedFlows.put(kv.key, fact);
+                }
+                year(Integer.parseInt(k[0])).addCell(s, cellKey, Facts.FlowCell.fromAvro(fact));
                 n[0]++;
             }
         }
@@ -141,9 +158,28 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             while (it.hasNext()) {
                 KeyValue<String, ReportFact> kv = it.next();
                 String[] k = kv.key.split("/", 3);
-                year(Integer.parseInt(k[0])).reports(Stream.fromType(k[1])).put(k[2], Facts.ReportCell.fromAvro(kv.value));
+                String subject = Facts.subjectWithDistrict(k[2], district);
+                if (!subject.equals(k[2])) {
+                    movedReports.put(kv.key, kv.value);
+                }
+                year(Integer.parseInt(k[0])).reports(Stream.fromType(k[1])).put(subject,
+                        Facts.ReportCell.fromAvro(kv.value));
                 n[1]++;
             }
+        }
+        movedFlows.forEach((oldKey, fact) -> {
+            String[] k = oldKey.split("/", 3);
+            flowStore.put(k[0] + "/" + k[1] + "/" + Facts.withDistrict(Stream.fromType(k[1]), k[2], district), fact);
+            flowStore.delete(oldKey);
+        });
+        movedReports.forEach((oldKey, fact) -> {
+            String[] k = oldKey.split("/", 3);
+            reportStore.put(k[0] + "/" + k[1] + "/" + Facts.subjectWithDistrict(k[2], district), fact);
+            reportStore.delete(oldKey);
+        });
+        if (!movedFlows.isEmpty() || !movedReports.isEmpty()) {
+            LOG.info("KPI stage: {} flow cells and {} report subjects written before districts taken as {}'s",
+                    movedFlows.size(), movedReports.size(), district);
         }
         try (KeyValueIterator<String, KpiSnapshot> it = last.all()) {
             it.forEachRemaining(kv -> published.put(kv.key, kv.value));
@@ -158,9 +194,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         for (Stream s : Stream.values()) {
             if (s.isFlow()) {
                 // registered at 0, so the first overflow is an increase Prometheus sees, not a new series
-                overflows.put(s, Counter.builder("planpulse.facts.overflow").tag("stream", s.type())
-                        .description("Flow events of new dimension combinations beyond planpulse.facts.max-cells, "
-                                + "counted in their stream's overflow cell").register(registry));
+                overflowCounter(district, s);
             }
         }
         this.staleReports = Counter.builder("planpulse.reports.superseded")
@@ -186,9 +220,17 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
      * at most once a minute per (year, stream), naming the dimensions whose values were new (the likely culprit)
      * and the targets that leave the overflow out.
      */
+    private Counter overflowCounter(String d, Stream s) {
+        return overflows.computeIfAbsent(d + "/" + s.type(), k -> Counter.builder("planpulse.facts.overflow")
+                .tag("district", d).tag("stream", s.type())
+                .description("Flow events of new dimension combinations beyond planpulse.facts.max-cells, "
+                        + "counted in their district's overflow cell of the stream").register(registry));
+    }
+
     private void overflowed(int y, Stream stream, String[] dims, long events) {
-        overflows.get(stream).increment(events);
-        long[] log = overflowLog.computeIfAbsent(y + "/" + stream.type(), k -> new long[] {0, Long.MIN_VALUE});
+        overflowCounter(dims[0], stream).increment(events);
+        long[] log = overflowLog.computeIfAbsent(dims[0] + "/" + y + "/" + stream.type(),
+                k -> new long[] {0, Long.MIN_VALUE});
         log[0] += events;
         long now = context.currentSystemTimeMs();
         if (log[1] != Long.MIN_VALUE && now - log[1] < OVERFLOW_LOG_INTERVAL_MS) {
@@ -196,10 +238,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         List<String> newIn = new ArrayList<>();
         Collection<Facts.FlowCell> kept = facts.get(y).flows(stream).values();
-        for (int i = 0; i < dims.length; i++) {
+        for (int i = 1; i < dims.length; i++) {
             int d = i;
-            if (kept.stream().noneMatch(c -> !Facts.isOverflow(c.dims) && c.dims[d].equals(dims[d]))) {
-                newIn.add(stream.dimensions().get(i) + "=" + abbreviate(dims[i]));
+            if (kept.stream().noneMatch(c -> !Facts.isOverflow(c.dims) && c.dims[0].equals(dims[0])
+                    && c.dims[d].equals(dims[d]))) {
+                newIn.add(stream.dimensions().get(i - 1) + "=" + abbreviate(dims[i]));
             }
         }
         PlanCatalog.YearPlan plan = catalog.years().get(y);
@@ -211,9 +254,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 }
             }
         }
-        LOG.warn("{} facts of {}: {} cells kept (planpulse.facts.max-cells), {} events of new dimension combinations "
-                        + "went to the overflow cell{}; new values in {}. Unfiltered targets count them; targets "
-                        + "filtering on {} leave them out{}", stream.type(), y, maxCells, log[0],
+        LOG.warn("{} facts of district {}, {}: {} cells kept (planpulse.facts.max-cells), {} events of new dimension "
+                        + "combinations went to the overflow cell{}; new values in {}. Unfiltered targets count them; "
+                        + "targets filtering on {} leave them out{}", stream.type(), dims[0], y, maxCells, log[0],
                 log[1] == Long.MIN_VALUE ? "" : " in the last minute", newIn.isEmpty() ? "no single dimension "
                         + "(a new combination of known values)" : String.join(", ", newIn),
                 String.join(", ", stream.dimensions()), filtered.isEmpty() ? "" : " (" + String.join(", ", filtered) + ")");
@@ -237,9 +280,12 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         Stream stream = Stream.fromType(in.getStream());
         int y = in.getYear();
-        String key = y + "/" + stream.type() + "/" + in.getSubject();
+        // A record handed over by a build before districts has none in its subject: the deployment's district.
+        String subject = in.getReport() ? Facts.subjectWithDistrict(in.getSubject(), district)
+                : Facts.withDistrict(stream, in.getSubject(), district);
+        String key = y + "/" + stream.type() + "/" + subject;
         if (in.getReport()) {
-            Facts.ReportCell cell = year(y).reports(stream).computeIfAbsent(in.getSubject(), k -> new Facts.ReportCell());
+            Facts.ReportCell cell = year(y).reports(stream).computeIfAbsent(subject, k -> new Facts.ReportCell());
             if (!cell.apply(in.getMonth(), new BigDecimal(in.getAmounts().get(0)), in.getReportedAt(), in.getReportId(),
                     in.getLastEventAt())) {
                 staleReports.increment();
@@ -249,16 +295,21 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             dirtySubjects.add(key);
         } else {
             Facts.YearFacts f = year(y);
-            Facts.FlowCell cell = f.flows(stream).get(in.getSubject());
+            Facts.FlowCell cell = f.flows(stream).get(subject);
             if (cell == null) {
-                String[] dims = in.getSubject().split(String.valueOf(Facts.SEP), -1);
-                if (f.keptCells(stream) < maxCells) {
+                String[] dims = subject.split(String.valueOf(Facts.SEP), -1);
+                if (f.keptCells(dims[0], stream) < maxCells) {
                     cell = new Facts.FlowCell(dims, stream.measures().size());
-                    f.flows(stream).put(in.getSubject(), cell);
+                    f.addCell(stream, subject, cell);
                 } else {
-                    key = y + "/" + stream.type() + "/" + Facts.overflowKey(stream);
-                    cell = f.flows(stream).computeIfAbsent(Facts.overflowKey(stream),
-                            k -> new Facts.FlowCell(Facts.overflowDims(stream.dimensions().size()), stream.measures().size()));
+                    String overflow = Facts.overflowKey(dims[0], stream);
+                    key = y + "/" + stream.type() + "/" + overflow;
+                    cell = f.flows(stream).get(overflow);
+                    if (cell == null) {
+                        cell = new Facts.FlowCell(Facts.overflowDims(dims[0], stream.dimensions().size()),
+                                stream.measures().size());
+                        f.addCell(stream, overflow, cell);
+                    }
                     overflowed(y, stream, dims, in.getCount());
                 }
             }
@@ -372,7 +423,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 }
             }
             queries.remove(y);
-            overflowLog.keySet().removeIf(k -> k.startsWith(y + "/"));
+            overflowLog.keySet().removeIf(k -> k.contains("/" + y + "/"));
             updateUnplanned(List.of(y), plans, now);
             LOG.info("facts of {} dropped ({} flow cells and report subjects): neither {} nor {} is open any more", y, n,
                     y, y + 1);
@@ -399,7 +450,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     private Facts.Query query(Target t, int factYear) {
-        Facts.Query q = new Facts.Query(t, factYear);
+        Facts.Query q = new Facts.Query(t, factYear, district);
         Facts.YearFacts f = facts.get(factYear);
         if (f != null) {
             q.recompute(f.flows(q.stream).values());
@@ -420,7 +471,31 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             return q == null ? null : q.toData();
         }
         Facts.YearFacts f = facts.get(factYear);
-        Facts.ReportCell c = f == null ? null : f.reports(s.stream()).get(t.id());
+        if (f == null) {
+            return null;
+        }
+        String only = t.filter().get(Stream.DISTRICT);
+        if (only != null) {
+            // a filter on the district: that district's reports (a project) or none but the plan's own (an indicator)
+            if (!(s == Source.PROJECT_PROGRESS ? Districts.covers(district, only) : district.equals(only))) {
+                return null;
+            }
+            Facts.ReportCell c = f.reports(s.stream()).get(only + Facts.SEP + t.id());
+            return c == null ? null : c.toData();
+        }
+        if (s == Source.PROJECT_PROGRESS && Districts.isAggregate(district)) {
+            // an aggregate plan's project: its reports in every district the plan covers, added (CONTRACT 1b)
+            TargetData sum = null;
+            for (Map.Entry<String, Facts.ReportCell> e : f.reports(s.stream()).entrySet()) {
+                if (Facts.subjectOf(e.getKey()).equals(t.id())
+                        && Districts.covers(district, Facts.districtOf(e.getKey()))) {
+                    sum = sum == null ? e.getValue().toData() : sum.plus(e.getValue().toData());
+                }
+            }
+            return sum;
+        }
+        // a district's project, and any plan's indicator: the reports filed under the plan's own code
+        Facts.ReportCell c = f.reports(s.stream()).get(district + Facts.SEP + t.id());
         return c == null ? null : c.toData();
     }
 
@@ -484,24 +559,45 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             int y = Integer.parseInt(k[0]);
             Stream s = Stream.fromType(k[1]);
             Facts.ReportCell cell = facts.get(y).reports(s).get(k[2]);
-            PlanCatalog.YearPlan p = plans.get(y);
-            Target t = p == null ? null : p.byId().get(k[2]);
-            if (t != null && t.source() == (s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT)) {
+            if (planned(plans.get(y), s, k[2])) {
                 continue; // planned (a subject never leaves the unplanned list but by a new plan version)
             }
             UnplannedSubject v = unplannedOf(y, s, k[2], cell);
-            if (!v.equals(unplanned.get(key))) {
-                unplanned.put(key, v);
-                unplannedStore.put(key, v);
-                context.forward(new Record<>(key, new KpiOutput.Unplanned(v), now.toEpochMilli()));
+            String out = unplannedKey(v);
+            if (!v.equals(unplanned.get(out))) {
+                unplanned.put(out, v);
+                unplannedStore.put(out, v);
+                context.forward(new Record<>(out, new KpiOutput.Unplanned(v), now.toEpochMilli()));
             }
         }
     }
 
-    private static UnplannedSubject unplannedOf(int y, Stream s, String subject, Facts.ReportCell cell) {
+    /** The key of an unplanned subject on planpulse.unplanned: district/year/stream/subject. */
+    private static String unplannedKey(UnplannedSubject u) {
+        return u.getDistrict() + "/" + u.getYear() + "/" + u.getStream() + "/" + u.getSubject();
+    }
+
+    /**
+     * Whether a target of the plan names a report subject (district and id) with the subject's source: a project
+     * reported in any district the plan covers, an indicator only under the plan's own code (CONTRACT section 1b).
+     */
+    private boolean planned(PlanCatalog.YearPlan p, Stream s, String subjectKey) {
+        if (p == null) {
+            return false;
+        }
+        Target t = p.byId().get(Facts.subjectOf(subjectKey));
+        String d = Facts.districtOf(subjectKey);
+        if (s == Stream.PROJECT_PROGRESS) {
+            return t != null && t.source() == Source.PROJECT_PROGRESS && Districts.covers(district, d);
+        }
+        return t != null && t.source() == Source.INDICATOR_REPORT && district.equals(d);
+    }
+
+    private static UnplannedSubject unplannedOf(int y, Stream s, String subjectKey, Facts.ReportCell cell) {
         int m = cell.lastMonth();
-        return UnplannedSubject.newBuilder().setYear(y).setStream(s.type()).setSubject(subject)
-                .setReports(cell.reports).setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build();
+        return UnplannedSubject.newBuilder().setYear(y).setStream(s.type()).setSubject(Facts.subjectOf(subjectKey))
+                .setDistrict(Facts.districtOf(subjectKey)).setReports(cell.reports)
+                .setLastPeriod(m == 0 ? "" : YearMonth.of(y, m).toString()).build();
     }
 
     /**
@@ -515,21 +611,20 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             Map<String, UnplannedSubject> want = new HashMap<>();
             if (f != null) {
                 for (Stream s : REPORT_STREAMS) {
-                    Source source = s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT;
                     for (Map.Entry<String, Facts.ReportCell> e : f.reports(s).entrySet()) {
-                        Target t = p == null ? null : p.byId().get(e.getKey());
-                        if (t != null && t.source() == source) {
+                        if (planned(p, s, e.getKey())) {
                             continue;
                         }
-                        want.put(y + "/" + s.type() + "/" + e.getKey(), unplannedOf(y, s, e.getKey(), e.getValue()));
+                        UnplannedSubject u = unplannedOf(y, s, e.getKey(), e.getValue());
+                        want.put(unplannedKey(u), u);
                     }
                 }
             }
-            String prefix = y + "/";
+            // (keys written before districts, year/stream/subject, are among the gone ones: tombstoned)
             List<String> gone = new ArrayList<>();
-            for (String k : unplanned.keySet()) {
-                if (k.startsWith(prefix) && !want.containsKey(k)) {
-                    gone.add(k);
+            for (Map.Entry<String, UnplannedSubject> e : unplanned.entrySet()) {
+                if (e.getValue().getYear() == y && !want.containsKey(e.getKey())) {
+                    gone.add(e.getKey());
                 }
             }
             for (String k : gone) {

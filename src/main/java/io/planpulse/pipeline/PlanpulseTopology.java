@@ -50,6 +50,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class PlanpulseTopology {
     /** What {@code planpulse.facts.max-cells} is when nobody sets it (CONTRACT section 3, "Bounded by design"). */
     public static final int DEFAULT_MAX_CELLS = 100_000;
+    /** What {@code planpulse.district} is when nobody sets it: 巴南区, the district of the shipped plan (section 1b). */
+    public static final String DEFAULT_DISTRICT = "500113";
 
     /**
      * Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike.
@@ -58,10 +60,14 @@ public final class PlanpulseTopology {
      * @param maxCells the flow cells kept per (stream, year) before the rest go to the stream's overflow cell
      */
     public record Settings(Clock clock, PlanCatalog catalog, Duration evaluateInterval,
-                           Duration clockTick, int maxCells) {
+                           Duration clockTick, int maxCells, String district) {
         public Settings {
             if (maxCells < 1) {
                 throw new IllegalArgumentException("planpulse.facts.max-cells must be at least 1, not " + maxCells);
+            }
+            if (!io.planpulse.base.Districts.isCode(district)) {
+                throw new IllegalArgumentException("planpulse.district must be a 6-digit administrative division code"
+                        + " (GB/T 2260), not '" + district + "'");
             }
         }
 
@@ -71,11 +77,16 @@ public final class PlanpulseTopology {
 
         public static Settings defaults(Clock clock, ZoneId zone) {
             return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100),
-                    Duration.ofSeconds(5), DEFAULT_MAX_CELLS);
+                    Duration.ofSeconds(5), DEFAULT_MAX_CELLS, DEFAULT_DISTRICT);
         }
 
         public Settings withMaxCells(int cells) {
-            return new Settings(clock, catalog, evaluateInterval, clockTick, cells);
+            return new Settings(clock, catalog, evaluateInterval, clockTick, cells, district);
+        }
+
+        /** The deployment's district: that of events and plans that name none. */
+        public Settings withDistrict(String d) {
+            return new Settings(clock, catalog, evaluateInterval, clockTick, maxCells, d);
         }
     }
 
@@ -107,7 +118,7 @@ public final class PlanpulseTopology {
             builder.addStateStore(CommitHook.builder(Topics.commitHook(s)));
             Map<String, KStream<String, IntakeOutput>> routes = builder
                     .stream(s.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + s.type()))
-                    .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock()),
+                    .process(() -> new IntakeProcessor(s, catalog, registry, settings.clock(), settings.district()),
                             Named.as(Topics.intakeName(s)), Topics.journalStore(s), Topics.commitHook(s))
                     .split(Named.as("route-" + s.type() + "-"))
                     .branch((k, v) -> v instanceof IntakeOutput.Rejected, Branched.as("rejected"))
@@ -137,7 +148,7 @@ public final class PlanpulseTopology {
 
         Map<String, KStream<String, KpiOutput>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
-                                settings.clockTick(), settings.maxCells()),
+                                settings.clockTick(), settings.maxCells(), settings.district()),
                         Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
                         Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
                 .split(Named.as("out-"))

@@ -51,9 +51,9 @@ final class ApiItems {
     }
 
     /** {@code GET /api/unplanned}: a report subject without a target (no report period in force: null). */
-    record Unplanned(int year, String stream, String subject, long reports, String lastPeriod) {
+    record Unplanned(String district, int year, String stream, String subject, long reports, String lastPeriod) {
         static Unplanned of(UnplannedSubject u) {
-            return new Unplanned(u.getYear(), u.getStream(), u.getSubject(), u.getReports(),
+            return new Unplanned(u.getDistrict(), u.getYear(), u.getStream(), u.getSubject(), u.getReports(),
                     u.getLastPeriod().isEmpty() ? null : u.getLastPeriod());
         }
     }

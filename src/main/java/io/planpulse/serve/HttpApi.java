@@ -220,10 +220,12 @@ public final class HttpApi implements AutoCloseable {
                 .map(Warning::of).toList());
     }
 
-    /** GET /api/unplanned?year=Y. */
+    /** GET /api/unplanned?year=Y[&amp;district=D]. */
     private Answer unplanned(Request r) {
         Integer year = year(r);
+        String district = r.query().get("district");
         return Answer.ok(view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
+                .filter(u -> district == null || district.equals(u.getDistrict()))
                 .map(Unplanned::of).toList());
     }
 

@@ -67,7 +67,11 @@ public final class KpiView implements KpiTable, AutoCloseable {
     /** When the view last reached end offsets it had read (wall clock, ms; 0: never). */
     private volatile long caughtUpAt;
 
-    public KpiView(Map<String, Object> clientConfig, MeterRegistry registry) {
+    /** The deployment's district (planpulse.district): its unplanned-subject series exist from the start. */
+    private final String district;
+
+    public KpiView(Map<String, Object> clientConfig, MeterRegistry registry, String district) {
+        this.district = district;
         Properties p = new Properties();
         p.putAll(clientConfig);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -118,7 +122,10 @@ public final class KpiView implements KpiTable, AutoCloseable {
                         Set<Integer> years = new TreeSet<>();
                         table.values().forEach(k -> years.add(k.getYear()));
                         unplanned.values().forEach(u -> years.add(u.getYear()));
-                        unplannedGauges.update(unplanned.values(), years);
+                        Set<String> districts = new TreeSet<>();
+                        districts.add(district);
+                        unplanned.values().forEach(u -> districts.add(u.getDistrict()));
+                        unplannedGauges.update(unplanned.values(), years, districts);
                     } finally {
                         lock.writeLock().unlock();
                     }

@@ -24,22 +24,28 @@ final class UnplannedGauges {
         this.registry = registry;
     }
 
-    void update(Collection<UnplannedSubject> subjects, Collection<Integer> years) {
+    /**
+     * Sets the counts of the subjects; every (district, year, stream) with a subject, or with one before, or of a
+     * district with a plan or facts in one of {@code years} has its series (0 when it has none).
+     */
+    void update(Collection<UnplannedSubject> subjects, Collection<Integer> years, Collection<String> districts) {
         Map<String, Long> counts = new TreeMap<>();
-        for (int y : years) {
-            for (String s : STREAMS) {
-                counts.put(y + "/" + s, 0L);
+        for (String d : districts) {
+            for (int y : years) {
+                for (String s : STREAMS) {
+                    counts.put(d + "/" + y + "/" + s, 0L);
+                }
             }
         }
         for (UnplannedSubject u : subjects) {
-            counts.merge(u.getYear() + "/" + u.getStream(), 1L, Long::sum);
+            counts.merge(u.getDistrict() + "/" + u.getYear() + "/" + u.getStream(), 1L, Long::sum);
         }
         counts.forEach((k, n) -> values.computeIfAbsent(k, key -> {
             AtomicLong v = new AtomicLong();
-            String[] p = key.split("/", 2);
+            String[] p = key.split("/", 3);
             Gauge.builder("planpulse.unplanned.subjects", v, AtomicLong::get)
-                    .description("Report subjects with reports but no target in that year's plan")
-                    .tags(Tags.of("year", p[0], "stream", p[1])).register(registry);
+                    .description("Report subjects with reports but no target in their district's plan for that year")
+                    .tags(Tags.of("district", p[0], "year", p[1], "stream", p[2])).register(registry);
             return v;
         }).set(n));
         values.forEach((k, v) -> {

@@ -57,7 +57,7 @@ class SchemasCommandTest {
     void shouldPrintEachInputSchemaWithItsTopicVersionAndFingerprint() throws Exception {
         Run r = run("schemas");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("# truck_departure: topic planpulse.truck-departures, io.planpulse.avro.TruckDeparture v1, "
+        assertThat(r.out()).contains("# truck_departure: topic planpulse.truck-departures, io.planpulse.avro.TruckDeparture v2, "
                 + "CRC-64-AVRO fingerprint " + fingerprint("TruckDeparture") + ", single-object header c3 01 ");
         assertThat(r.out()).contains("# rejected_record: output topic planpulse.rejected, io.planpulse.avro.RejectedRecord v1");
         for (String name : INPUTS) {
@@ -121,7 +121,7 @@ class SchemasCommandTest {
             assertThat(items).hasSize(6);
             JsonNode truck = items.get(1);
             assertThat(truck.get("topic").asText()).isEqualTo("planpulse.truck-departures");
-            assertThat(truck.get("version").asInt()).isEqualTo(1);
+            assertThat(truck.get("version").asInt()).isEqualTo(2);
             assertThat(truck.get("role").asText()).isEqualTo("input");
             assertThat(truck.get("single_object_header").asText()).startsWith("c3 01 ");
             HttpResponse<String> one = client.send(HttpRequest.newBuilder(URI.create(api.url() + "/schemas/truck_departure"))

@@ -1,11 +1,18 @@
 package io.planpulse.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
+import io.planpulse.base.AvroCodec;
 import io.planpulse.base.Topics;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecordBase;
 import io.planpulse.pipeline.TopologyFixture;
 import io.planpulse.base.Stream;
 import java.time.Instant;
@@ -48,12 +55,12 @@ class FlowDecoderTest {
 
     @Test
     void shouldTurnItselfOffWhenTheSchemaHasOtherFields() {
+        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(), List.of("record_id:STRING",
+                "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG", "district:UNION"))).isTrue();
+        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(), List.of("record_id:STRING",
+                "tonnes:DOUBLE", "terminal:STRING", "measured_at:LONG", "district:UNION"))).isFalse();
         assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
-                List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG"))).isTrue();
-        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
-                List.of("record_id:STRING", "tonnes:DOUBLE", "terminal:STRING", "measured_at:LONG"))).isFalse();
-        assertThat(FlowDecoder.layoutMatches(HubThroughput.getClassSchema(),
-                List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE"))).isFalse();
+                List.of("record_id:STRING", "terminal:STRING", "tonnes:DOUBLE", "measured_at:LONG"))).isFalse();
     }
 
     @Test
@@ -116,6 +123,7 @@ class FlowDecoderTest {
         try {
             InputEvent e = d.run();
             List<Object> parts = new ArrayList<>(List.of(e.stream(), e.id(), e.time(), e.fields()));
+            parts.add(String.valueOf(e.district()));
             for (String m : List.of("cargo_value_cny", "cargo_weight_t", "value_cny", "tonnes", "count")) {
                 parts.add(String.valueOf(e.measures().get(m)));
             }
@@ -127,16 +135,61 @@ class FlowDecoderTest {
         }
     }
 
+    /** A random record of the current version, or (one in three) of the first released one, without a district. */
     private byte[] record(Stream s) {
         Instant at = Instant.ofEpochMilli(pick(rnd.nextLong(), 0L, -1L, 1_735_660_800_000L + rnd.nextInt(1 << 30),
                 Long.MAX_VALUE, Long.MIN_VALUE));
-        return switch (s) {
-            case TRUCK_DEPARTURE -> Topics.TRUCK_DEPARTURE.encode(new TruckDeparture(text(), text(), pick("VN", "la",
-                    "V", "VNM", "Ü1", ""), text(), at, amount(), amount()));
-            case TRADE_DECLARATION -> Topics.TRADE_DECLARATION.encode(new TradeDeclaration(text(), pick("import",
-                    "export", "Import", "", " "), text(), pick("VN", "TH", "T", ""), amount(), at));
-            default -> Topics.HUB_THROUGHPUT.encode(new HubThroughput(text(), text(), amount(), at));
+        String district = pick(null, null, "500113", "500112", "50011", "5001130", "50011a", "", "５00113");
+        SpecificRecordBase r = switch (s) {
+            case TRUCK_DEPARTURE -> new TruckDeparture(text(), text(), pick("VN", "la", "V", "VNM", "Ü1", ""), text(),
+                    at, amount(), amount(), district);
+            case TRADE_DECLARATION -> new TradeDeclaration(text(), pick("import", "export", "Import", "", " "), text(),
+                    pick("VN", "TH", "T", ""), amount(), at, district);
+            default -> new HubThroughput(text(), text(), amount(), at, district);
         };
+        if (rnd.nextInt(3) == 0) {
+            return v1(r);
+        }
+        return switch (s) {
+            case TRUCK_DEPARTURE -> Topics.TRUCK_DEPARTURE.encode((TruckDeparture) r);
+            case TRADE_DECLARATION -> Topics.TRADE_DECLARATION.encode((TradeDeclaration) r);
+            default -> Topics.HUB_THROUGHPUT.encode((HubThroughput) r);
+        };
+    }
+
+    /** The record as a producer of the first released version writes it: single-object, v1's fingerprint. */
+    static byte[] v1(SpecificRecordBase r) {
+        Schema v1 = AvroCodec.history(r.getSchema().getName()).get(0);
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        GenericData.Record g = new GenericData.Record(v1);
+        for (Schema.Field f : v1.getFields()) {
+            g.put(f.name(), r.get(f.name()));
+        }
+        try {
+            return new BinaryMessageEncoder<GenericData.Record>(model, v1).encode(g).array();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void shouldReadTheFirstReleasedVersionOnTheFastPathAsTheDeploymentsDistrict() throws Exception {
+        for (Stream s : FLOWS) {
+            assertThat(FlowDecoder.enabledForV1(s)).as("v1 of %s", s).isTrue();
+        }
+        byte[] old = v1(TopologyFixture.truck("t1", "2025-03-01T10:00:00+08:00", "VN", 5));
+        assertThat(FlowDecoder.decode(Stream.TRUCK_DEPARTURE, old)).as("fast path").isNotNull();
+        assertThat(FlowDecoder.decode(Stream.TRUCK_DEPARTURE, old).district()).isNull();
+        assertSameAsAvro(Stream.TRUCK_DEPARTURE, old);
+        TruckDeparture yubei = TopologyFixture.truck("t2", "2025-03-01T10:00:00+08:00", "VN", 5);
+        yubei.setDistrict("500112");
+        assertThat(FlowDecoder.decode(Stream.TRUCK_DEPARTURE, Topics.TRUCK_DEPARTURE.encode(yubei)).district())
+                .isEqualTo("500112");
+        yubei.setDistrict("5001120");
+        assertThatThrownBy(() -> EventDecoder.decode(Stream.TRUCK_DEPARTURE, Topics.TRUCK_DEPARTURE.encode(yubei)))
+                .isInstanceOf(Rejection.class).hasMessageContaining("district must be a 6-digit")
+                .extracting(e -> ((Rejection) e).reason()).isEqualTo(Rejection.INVALID_VALUE);
     }
 
     @SafeVarargs

@@ -171,4 +171,29 @@ class JournalTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(reports::persist).hasMessageContaining("refused");
         assertThat(reopened().accept(id("r-1"), 4_000)).as("the report's id was not written").isTrue();
     }
+
+    @Test
+    void shouldReadBatchesWrittenBeforeDistrictsAsTheDeploymentsDistrict() {
+        Journal j = reopened();
+        event(j, "a", 1_000, 1.5); // a cell of the stream's dimension values only, as the release before districts
+        j.persist();
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (kv.key.get().length > 1) {
+                    byte[] v = kv.value.clone();
+                    v[0] = 2; // format version 2: cells without a district
+                    store.put(kv.key, v);
+                }
+            }
+        }
+        Journal upgraded = new Journal(store, () -> { }, "500112");
+        upgraded.open();
+        assertThat(upgraded.accept(id("a"), 2_000)).as("its ids are still remembered").isFalse();
+        List<Journal.Sum> sums = upgraded.drain();
+        assertThat(sums).singleElement().satisfies(s -> {
+            assertThat(s.cell()).isEqualTo("500112\u001fcq-hanoi\u001fVN\u001fyouyiguan");
+            assertThat(s.count).isEqualTo(1);
+        });
+    }
 }

@@ -53,7 +53,7 @@ class RestoredSumsTest {
 
         Clock clock = Clock.fixed(Instant.parse("2025-04-01T00:00:00Z"), ZoneOffset.UTC);
         IntakeProcessor intake = new IntakeProcessor(Stream.TRUCK_DEPARTURE,
-                new PlanCatalog(ZoneId.of("Asia/Shanghai")), new SimpleMeterRegistry(), clock);
+                new PlanCatalog(ZoneId.of("Asia/Shanghai")), new SimpleMeterRegistry(), clock, "500113");
         intake.init(context);
         assertThat(context.forwarded()).isEmpty();
 

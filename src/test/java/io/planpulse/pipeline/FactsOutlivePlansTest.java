@@ -115,7 +115,7 @@ class FactsOutlivePlansTest {
             assertThat(after.table()).as("no plan yet: no KPI, and no event rejected").isEmpty();
             assertThat(after.rejects).isEmpty();
             assertThat(after.unplanned).as("every project reported is unplanned while 2025 has no plan")
-                    .containsKeys("2025/project_progress/p1", "2025/project_progress/p4");
+                    .containsKeys("500113/2025/project_progress/p1", "500113/2025/project_progress/p4");
             after.load(plan);
             after.settle();
 
@@ -140,14 +140,14 @@ class FactsOutlivePlansTest {
             revised.settle();
             assertThat(revised.kpi("cargo_la")).isNull();
             assertThat(revised.kpi("p4")).isNull();
-            assertThat(revised.unplanned).containsKey("2025/project_progress/p4");
+            assertThat(revised.unplanned).containsKey("500113/2025/project_progress/p4");
             assertThat(revised.kpi("hub_tonnes").getActual()).isEqualTo(first.kpi("hub_tonnes").getActual() * 10,
                     org.assertj.core.data.Offset.offset(1e-6));
             revised.load(plan); // added flow target with a filter, added project, corrected scale
             revised.settle();
 
             assertThat(figures(revised)).isEqualTo(figures(first));
-            assertThat(revised.unplanned).doesNotContainKey("2025/project_progress/p4");
+            assertThat(revised.unplanned).doesNotContainKey("500113/2025/project_progress/p4");
         }
     }
 
@@ -250,9 +250,9 @@ class FactsOutlivePlansTest {
             f.send(indicator("i1", "cpi", "2025-04", 101.2, "2025-05-05T09:00:00+08:00"));
             f.settle();
             assertThat(f.rejects).isEmpty();
-            assertThat(f.unplanned).containsOnlyKeys("2025/project_progress/p9_typo", "2025/indicator_report/cpi");
-            assertThat(f.unplanned.get("2025/project_progress/p9_typo").getReports()).isEqualTo(2);
-            assertThat(f.unplanned.get("2025/project_progress/p9_typo").getLastPeriod()).isEqualTo("2025-04");
+            assertThat(f.unplanned).containsOnlyKeys("500113/2025/project_progress/p9_typo", "500113/2025/indicator_report/cpi");
+            assertThat(f.unplanned.get("500113/2025/project_progress/p9_typo").getReports()).isEqualTo(2);
+            assertThat(f.unplanned.get("500113/2025/project_progress/p9_typo").getLastPeriod()).isEqualTo("2025-04");
 
             f.load(revise(null, y -> y + """
                   - id: p9_typo
@@ -269,7 +269,7 @@ class FactsOutlivePlansTest {
                 """));
             f.settle();
             assertThat(f.kpi("p9_typo").getActual()).isEqualTo(1.5);
-            assertThat(f.unplanned).containsOnlyKeys("2025/indicator_report/cpi");
+            assertThat(f.unplanned).containsOnlyKeys("500113/2025/indicator_report/cpi");
         }
     }
 

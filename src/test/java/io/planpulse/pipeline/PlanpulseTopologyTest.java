@@ -144,8 +144,8 @@ class PlanpulseTopologyTest {
                     "undecodable", 2L, "unknown_schema", 1L, "missing_field", 1L, "negative_amount", 1L,
                     "invalid_value", 2L, "out_of_range", 1L, "bad_period", 2L, "too_large", 1L));
             // ids no target names are facts, not bad input: listed as unplanned subjects
-            assertThat(f.unplanned.keySet()).containsExactlyInAnyOrder("2025/project_progress/no_such_project",
-                    "2025/project_progress/trucks", "2025/indicator_report/no_such_indicator");
+            assertThat(f.unplanned.keySet()).containsExactlyInAnyOrder("500113/2025/project_progress/no_such_project",
+                    "500113/2025/project_progress/trucks", "500113/2025/indicator_report/no_such_indicator");
             RejectedRecord junk = f.rejects.get(0);
             assertThat(junk.getTopic()).isEqualTo("planpulse.truck-departures");
             assertThat(junk.getPartition()).isZero();

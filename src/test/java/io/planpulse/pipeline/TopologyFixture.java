@@ -76,13 +76,18 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(String asOf, java.time.ZoneId zone, int maxCells) throws Exception {
+        this(asOf, zone, maxCells, PlanpulseTopology.DEFAULT_DISTRICT);
+    }
+
+    /** A deployment whose district ({@code planpulse.district}) is {@code district}: its plans', and events' without one. */
+    public TopologyFixture(String asOf, java.time.ZoneId zone, int maxCells, String district) throws Exception {
         clock = new MutableClock(OffsetDateTime.parse(asOf).toInstant());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "planpulse-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("planpulse-ttd").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        settings = PlanpulseTopology.Settings.defaults(clock, zone).withMaxCells(maxCells);
+        settings = PlanpulseTopology.Settings.defaults(clock, zone).withMaxCells(maxCells).withDistrict(district);
         driver = new TopologyTestDriver(PlanpulseTopology.build(settings, registry), props, WALL_START);
         for (Stream s : Stream.values()) {
             inputs.put(s, driver.createInputTopic(s.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
