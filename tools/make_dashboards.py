@@ -16,26 +16,39 @@ OUTLOOK_COLORS = [("on_course", "green"), ("at_risk", "orange"), ("off_course", 
 # No query names a target id: targets are picked by their labels (category, kind, unit), by the descriptive labels
 # of planpulse_kpi_info (owner, parent, ...), by the plan's structure (a rollup is a target that another target
 # names as its parent) and by template variables filled from label_values(), so the boards follow any year's plan.
-SEL = 'year="$year", category=~"$category", kind=~"$kind"'
-OWNER = ' * on (year, indicator) group_left (owner, name_zh, name_en) planpulse_kpi_info{year="$year", owner=~"$owner"}'
-NAMES = ' * on (year, indicator) group_left (owner, name_zh, name_en) planpulse_kpi_info{year="$year"}'
+#
+# Districts (CONTRACT §1b): every KPI series carries `district`, and a target is (district, year, indicator), so
+# every join matches on all three (two districts' plans may use the same id) and every KPI selector takes
+# district=~"$district". A series without the label (a planpulse before districts) matches both: the label is
+# empty on both sides of a join, and the "All" value .* matches the empty string. district_name, where the info
+# series carries it, comes along with the names.
+ON = "on (district, year, indicator)"
+YEAR = 'district=~"$district", year="$year"'
+SEL = YEAR + ', category=~"$category", kind=~"$kind"'
+NAMES_LEFT = "group_left (owner, name_zh, name_en, district_name)"
+OWNER = f' * {ON} {NAMES_LEFT} planpulse_kpi_info{{{YEAR}, owner=~"$owner"}}'
+NAMES = f' * {ON} {NAMES_LEFT} planpulse_kpi_info{{{YEAR}}}'
+# Tables list targets of every chosen district: the district (and its name, where the series carry one) come first.
+DISTRICT_RENAME = {"district": "district 区县", "district_name": "区县名称"}
+DISTRICT_FIRST = {"district": 0, "district_name": 1}
+LEGEND = "{{district}} {{name_zh}} · {{name_en}}"
 
 
 def info_only(info_sel):
     """Keeps the series of the targets whose planpulse_kpi_info matches, adding no label."""
-    return f" and on (year, indicator) planpulse_kpi_info{{{info_sel}}}"
+    return f" and {ON} planpulse_kpi_info{{{info_sel}}}"
 
 
 def rollups(parent_re):
     """The investment rollups (targets that investment_projects targets name as their parent) matching parent_re, as
-    series {year, indicator}: the plan's structure, not its ids."""
-    return (f'label_replace(group by (year, parent) (planpulse_kpi_info{{year="$year", category="investment_projects", '
+    series {district, year, indicator}: the plan's structure, not its ids."""
+    return (f'label_replace(group by (district, year, parent) (planpulse_kpi_info{{{YEAR}, category="investment_projects", '
             f'parent=~"{parent_re}"}}), "indicator", "$1", "parent", "(.+)")')
 
 
 def early_warning(sel):
     """CONTRACT §5b: outlook off_course while the status is on_track or ahead."""
-    return (f'((planpulse_kpi_outlook{{{sel}, outlook="off_course"}} == 1) and on (year, indicator) '
+    return (f'((planpulse_kpi_outlook{{{sel}, outlook="off_course"}} == 1) and {ON} '
             f'(planpulse_kpi_status{{{sel}, status=~"on_track|ahead"}} == 1))')
 
 
@@ -56,6 +69,13 @@ class Board:
             v["allValue"] = all_value
             v["current"] = {"selected": True, "text": ["All"], "value": ["$__all"]}
         self.variables.append(v)
+
+    def district_var(self):
+        """$district: the districts with a plan in $year (CONTRACT §1b). "All" is .*, which also matches series
+        without the label; the city (500000) is one of the values, its own aggregate plan."""
+        self.var_query("district", "District 区县", 'label_values(planpulse_kpi_target{year="$year"}, district)', True, True,
+                       description="The districts (GB/T 2260 codes) with a plan in the year; 500000 is the city's own "
+                                   "plan. All: every district's targets.")
 
     def panel(self, kind, title, targets, w=12, h=8, description="", options=None, field_config=None,
               transformations=None, repeat=None, max_per_row=None):
@@ -143,11 +163,11 @@ def target_table(b, title, sel, info_sel, h=14, w=24, description=""):
     sel picks KPI series by their own labels, info_sel the targets by their planpulse_kpi_info labels (owner, parent)."""
     keep = info_only(info_sel)
     b.panel("table", title, [
-        {"expr": f"planpulse_kpi_completion_ratio{{{sel}}} * on (year, indicator) group_left (owner, name_zh, name_en) "
-                 f"planpulse_kpi_info{{{info_sel}}}", "format": "table", "instant": True},
+        {"expr": f"planpulse_kpi_completion_ratio{{{sel}}} * {ON} {NAMES_LEFT} planpulse_kpi_info{{{info_sel}}}",
+         "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_expected_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_gap_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
-        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
+        {"expr": f"max by (district, year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
          "instant": True},
     ], w=w, h=h, description=description, options=table_options("gap"),
         field_config=table_fields(
@@ -162,9 +182,9 @@ def target_table(b, title, sel, info_sel, h=14, w=24, description=""):
             {"id": "organize", "options": {
                 "excludeByName": {"Time": True, "__name__": True, "kind": True, "Value #D": True},
                 "renameByName": {"Value #A": "completion", "Value #B": "expected", "Value #C": "gap",
-                                 "name_zh": "名称", "name_en": "name", "indicator": "id"},
-                "indexByName": {"indicator": 0, "name_zh": 1, "name_en": 2, "owner": 3, "category": 4,
-                                "Value #A": 5, "Value #B": 6, "Value #C": 7, "status": 8}}}])
+                                 "name_zh": "名称", "name_en": "name", "indicator": "id", **DISTRICT_RENAME},
+                "indexByName": {**DISTRICT_FIRST, "indicator": 2, "name_zh": 3, "name_en": 4, "owner": 5, "category": 6,
+                                "Value #A": 7, "Value #B": 8, "Value #C": 9, "status": 10}}}])
 
 
 def projection_table(b, title, sel, keep, h=14, w=24, description=""):
@@ -176,9 +196,9 @@ def projection_table(b, title, sel, keep, h=14, w=24, description=""):
         {"expr": f"planpulse_kpi_target{{{sel}}}{keep}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_projected{{{sel}}}{keep}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_projected_completion_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
-        {"expr": f"max by (year, indicator, outlook) (planpulse_kpi_outlook{{{sel}}} == 1){keep}", "format": "table",
+        {"expr": f"max by (district, year, indicator, outlook) (planpulse_kpi_outlook{{{sel}}} == 1){keep}", "format": "table",
          "instant": True},
-        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
+        {"expr": f"max by (district, year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
          "instant": True},
     ], w=w, h=h, description=description, options=table_options("projected completion 预计完成率"),
         field_config=table_fields(
@@ -196,20 +216,20 @@ def projection_table(b, title, sel, keep, h=14, w=24, description=""):
                                   "Value #F": True},
                 "renameByName": {"Value #A": "actual", "Value #B": "target", "Value #C": "projected year-end 预计全年",
                                  "Value #D": "projected completion 预计完成率", "name_zh": "名称", "name_en": "name",
-                                 "indicator": "id"},
-                "indexByName": {"indicator": 0, "name_zh": 1, "name_en": 2, "owner": 3, "category": 4, "unit": 5,
-                                "Value #A": 6, "Value #B": 7, "Value #C": 8, "Value #D": 9, "outlook": 10, "status": 11}}}])
+                                 "indicator": "id", **DISTRICT_RENAME},
+                "indexByName": {**DISTRICT_FIRST, "indicator": 2, "name_zh": 3, "name_en": 4, "owner": 5, "category": 6, "unit": 7,
+                                "Value #A": 8, "Value #B": 9, "Value #C": 10, "Value #D": 11, "outlook": 12, "status": 13}}}])
 
 
 def early_warning_table(b, sel, info_sel, h=10, w=24):
     """Targets on or ahead of schedule today whose year is heading for a miss (§5b), worst projection first."""
-    keep = f" and on (year, indicator) {early_warning(sel)}" + info_only(info_sel)
+    keep = f" and {ON} {early_warning(sel)}" + info_only(info_sel)
     b.panel("table", "Early warnings · 预警", [
         {"expr": f"(planpulse_kpi_projected_completion_ratio{{{sel}}}{keep}){NAMES}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_projected{{{sel}}}{keep}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_target{{{sel}}}{keep}", "format": "table", "instant": True},
         {"expr": f"planpulse_kpi_gap_ratio{{{sel}}}{keep}", "format": "table", "instant": True},
-        {"expr": f"max by (year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
+        {"expr": f"max by (district, year, indicator, status) (planpulse_kpi_status{{{sel}}} == 1){keep}", "format": "table",
          "instant": True},
     ], w=w, h=h, options=table_options("projected completion 预计完成率"),
         description="Targets whose status is on_track or ahead today but whose projected year-end (预计全年, from the "
@@ -230,9 +250,9 @@ def early_warning_table(b, sel, info_sel, h=10, w=24):
                 "excludeByName": {"Time": True, "__name__": True, "kind": True, "year": True, "Value #E": True},
                 "renameByName": {"Value #A": "projected completion 预计完成率", "Value #B": "projected year-end 预计全年",
                                  "Value #C": "target", "Value #D": "gap today", "name_zh": "名称", "name_en": "name",
-                                 "indicator": "id"},
-                "indexByName": {"indicator": 0, "name_zh": 1, "name_en": 2, "owner": 3, "category": 4, "unit": 5,
-                                "Value #A": 6, "Value #B": 7, "Value #C": 8, "Value #D": 9, "status": 10}}}])
+                                 "indicator": "id", **DISTRICT_RENAME},
+                "indexByName": {**DISTRICT_FIRST, "indicator": 2, "name_zh": 3, "name_en": 4, "owner": 5, "category": 6, "unit": 7,
+                                "Value #A": 8, "Value #B": 9, "Value #C": 10, "Value #D": 11, "status": 12}}}])
 
 
 def stat_options(color_mode="background", text_mode="value"):
@@ -251,10 +271,11 @@ def overview():
               "its year is heading (预计全年完成, early warnings).",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
-    b.var_query("category", "Category", 'label_values(planpulse_kpi_target{year="$year"}, category)', True, True)
-    b.var_query("owner", "Owner 责任单位", 'label_values(planpulse_kpi_info{year="$year"}, owner)', True, True)
-    b.var_query("kind", "Kind", 'label_values(planpulse_kpi_target{year="$year"}, kind)', True, True)
-    owners = 'year="$year", owner=~"$owner"'
+    b.district_var()
+    b.var_query("category", "Category", f'label_values(planpulse_kpi_target{{{YEAR}}}, category)', True, True)
+    b.var_query("owner", "Owner 责任单位", f'label_values(planpulse_kpi_info{{{YEAR}}}, owner)', True, True)
+    b.var_query("kind", "Kind", f'label_values(planpulse_kpi_target{{{YEAR}}}, kind)', True, True)
+    owners = YEAR + ', owner=~"$owner"'
     for status, color in STATUS_COLORS[:6]:
         b.panel("stat", status.replace("_", " "), [
             {"expr": f'sum(planpulse_kpi_status{{{SEL}, status="{status}"}}{OWNER}) or vector(0)', "instant": True}],
@@ -283,14 +304,14 @@ def overview():
                            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}})
     b.panel("bargauge", "Worst gaps 差距最大", [
         {"expr": f"bottomk(15, planpulse_kpi_gap_ratio{{{SEL}}}{OWNER})", "instant": True,
-         "legendFormat": "{{name_zh}} · {{name_en}}"}], w=16, h=8,
+         "legendFormat": LEGEND}], w=16, h=8,
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
         field_config={"defaults": {"unit": "percentunit", "min": -0.5, "max": 0.2, "thresholds": gap_thresholds()},
                       "overrides": []})
     early_warning_table(b, SEL, owners, h=8)
     target_table(b, "Every target: completion vs 序时进度", SEL, owners, h=16)
-    projection_table(b, "Projected year-end 预计全年完成 · every cumulative flow", 'year="$year", category=~"$category"',
+    projection_table(b, "Projected year-end 预计全年完成 · every cumulative flow", YEAR + ', category=~"$category"',
                      info_only(owners), h=14,
                      description="Every cumulative_flow target: the actual so far, the annual target and the projected "
                                  "year-end actual in the target's unit (CONTRACT §5b: the actual ÷ the share of the year "
@@ -305,7 +326,7 @@ def overview():
 
 def on_plan(selector):
     """The amount due by now (序时进度): the annual target times the share of the year elapsed."""
-    return f"planpulse_kpi_target{{{selector}}} * on (year, indicator) planpulse_kpi_expected_ratio"
+    return f"planpulse_kpi_target{{{selector}}} * {ON} planpulse_kpi_expected_ratio"
 
 
 PROJECTION_NOTE = (
@@ -317,9 +338,9 @@ PROJECTION_NOTE = (
     "moved. Nothing is projected in the first weeks of the year or without data.")
 
 
-def against_plan(selector, keep="", name="{{name_zh}} · "):
+def against_plan(selector, keep="", name="{{district}} {{name_zh}} · "):
     """Actual, on plan, projected year-end and annual target of the targets of selector (and keep, a filter)."""
-    names = ' * on (year, indicator) group_left (name_zh) planpulse_kpi_info{year="$year"}'
+    names = f' * {ON} group_left (name_zh) planpulse_kpi_info{{{YEAR}}}'
     return [
         {"expr": f"(planpulse_kpi_actual{{{selector}}}{keep}){names}", "legendFormat": name + "actual"},
         {"expr": f"({on_plan(selector)}{keep}){names}", "legendFormat": name + "on plan 序时进度"},
@@ -340,37 +361,38 @@ def projects():
               "first; overdue reports; reports for projects the plan does not name.",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
+    b.district_var()
     # A rollup is an investment target that other targets name as their parent. "All" is every rollup: .+ never
     # matches the empty parent of a top-level target.
-    b.var_query("rollup", "Rollup 汇总", 'label_values(planpulse_kpi_info{year="$year", category="investment_projects", '
+    b.var_query("rollup", "Rollup 汇总", f'label_values(planpulse_kpi_info{{{YEAR}, category="investment_projects", '
                 'parent!=""}, parent)', True, True, all_value=".+",
                 description="An investment_projects target that other targets roll up into (their parent).")
-    chosen = f" and on (year, indicator) {rollups('$rollup')}"
-    b.panel("stat", "Rollup $rollup", [dict(t, instant=True) for t in against_plan('year="$year"', chosen)],
+    chosen = f" and {ON} {rollups('$rollup')}"
+    b.panel("stat", "Rollup $rollup", [dict(t, instant=True) for t in against_plan(YEAR, chosen)],
             w=24, h=5, repeat="rollup", max_per_row=3,
             description="One panel per chosen rollup: actual, the amount due by now (序时进度), the projected year-end "
                         "(预计全年, CONTRACT §5b) and the annual target, in the rollup's unit.",
             options=stat_options("value", "value_and_name"),
             field_config={"defaults": {"unit": "none", "decimals": 2}, "overrides": []})
-    b.panel("timeseries", "Rollups against schedule, with projected year-end", against_plan('year="$year"', chosen),
+    b.panel("timeseries", "Rollups against schedule, with projected year-end", against_plan(YEAR, chosen),
             w=24, h=9, description=PROJECTION_NOTE, field_config=december_lines())
     projection_table(b, "Projected year-end 预计全年完成 · the rollups and their projects",
-                     'year="$year", category="investment_projects"',
-                     f' and on (year, indicator) (planpulse_kpi_info{{year="$year", parent=~"$rollup"}} or '
+                     YEAR + ', category="investment_projects"',
+                     f' and {ON} (planpulse_kpi_info{{{YEAR}, parent=~"$rollup"}} or '
                      f'{rollups("$rollup")})', h=12,
                      description="Every cumulative_flow target among the chosen rollups and the targets that roll up "
                                  "into them: actual, annual target and projected year-end (CONTRACT §5b) in the "
                                  "target's unit, worst projected completion first.")
-    target_table(b, "Projects of the rollup, worst gap first 滞后项目", 'year="$year", category="investment_projects"',
-                 'year="$year", parent=~"$rollup"', h=12,
+    target_table(b, "Projects of the rollup, worst gap first 滞后项目", YEAR + ', category="investment_projects"',
+                 YEAR + ', parent=~"$rollup"', h=12,
                  description="The targets that roll up into the chosen rollups, ordered by gap (completion − 序时进度).")
     b.panel("table", "Overdue reports 逾期未报", [
-        {"expr": f'(planpulse_kpi_overdue{{year="$year"}} == 1){NAMES}', "format": "table", "instant": True}], w=16, h=8,
+        {"expr": f'(planpulse_kpi_overdue{{{YEAR}}} == 1){NAMES}', "format": "table", "instant": True}], w=16, h=8,
         description="Report-fed targets (projects, indicators, their rollups) without a report for the last month whose "
                     "deadline has passed. Empty when none is overdue.",
         transformations=[{"id": "organize", "options": {"excludeByName": {"Time": True, "Value": True, "__name__": True}}}])
     b.panel("stat", "Unplanned subjects 计划外上报", [
-        {"expr": 'sum by (stream) (planpulse_unplanned_subjects{year="$year"}) or on () vector(0)', "instant": True,
+        {"expr": f'sum by (stream) (planpulse_unplanned_subjects{{{YEAR}}}) or on () vector(0)', "instant": True,
          "legendFormat": "{{stream}}"}], w=8, h=8,
         description="Report subjects (project or indicator ids) that have reports for this year but no target in its "
                     "plan, by stream. A typo'd project id in a progress report shows up here, and so does a project "
@@ -381,35 +403,125 @@ def projects():
     return b
 
 
+def key_projects():
+    """The key projects of each chosen district's plan, as series {district, year, indicator}: investment_projects
+    targets that roll up into a parent and that nothing rolls up into (the leaves under the rollups of the Key
+    projects board, so that a rollup and its projects are not counted twice)."""
+    return (f'(planpulse_kpi_info{{{YEAR}, category="investment_projects", parent!=""}} unless {ON} '
+            f'{rollups(".+")})')
+
+
+def city():
+    b = Board("planpulse-city", "City overview · 全市总览",
+              "One row per district (and the city's own plan, 500000): its targets by status and by outlook, overdue "
+              "reports, early warnings and key-project completion, the districts most behind schedule first.",
+              ["planpulse"])
+    b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
+    b.district_var()
+    behind = 'status=~"lagging|severely_lagging"'
+    per_district = [
+        # A: the sort key, worst first.
+        ("behind 滞后", f'sum by (district) (planpulse_kpi_status{{{YEAR}, {behind}}})'),
+        ("targets", f"count by (district) (planpulse_kpi_target{{{YEAR}}})"),
+    ] + [(s, f'sum by (district) (planpulse_kpi_status{{{YEAR}, status="{s}"}})') for s, _ in STATUS_COLORS] + [
+        (o, f'sum by (district) (planpulse_kpi_outlook{{{YEAR}, outlook="{o}"}})') for o, _ in OUTLOOK_COLORS] + [
+        ("overdue 逾期", f"sum by (district) (planpulse_kpi_overdue{{{YEAR}}})"),
+        # count() has no row for a district without early warnings: 0 for every district with targets instead.
+        ("early warnings 预警", f"count by (district) ({early_warning(YEAR)}) or "
+                              f"0 * count by (district) (planpulse_kpi_target{{{YEAR}}})"),
+        # Key projects, by amount: the projects' actual investment so far over their annual targets (a project
+        # without data counts as nothing done), and the share of it due by now (序时进度).
+        ("key projects 重点项目完成率",
+         f"sum by (district) ((planpulse_kpi_actual{{{YEAR}}} > -Inf) and {ON} {key_projects()}) / "
+         f"sum by (district) (planpulse_kpi_target{{{YEAR}}} and {ON} {key_projects()})"),
+        ("key projects due 序时进度",
+         f"sum by (district) ((planpulse_kpi_target{{{YEAR}}} * {ON} planpulse_kpi_expected_ratio) and {ON} "
+         f"{key_projects()}) / sum by (district) (planpulse_kpi_target{{{YEAR}}} and {ON} {key_projects()})"),
+    ]
+    names = ("district_name", f"group by (district, district_name) (planpulse_kpi_info{{{YEAR}}})")
+    columns = per_district + [names]
+    value = {name: f"Value #{chr(65 + i)}" for i, (name, _) in enumerate(columns)}
+    count_cell = [{"id": "decimals", "value": 0}]
+    b.panel("table", "Districts, most behind schedule first · 各区县进度", [
+        {"expr": expr, "format": "table", "instant": True} for _, expr in columns], w=24, h=14,
+        description="One row per district with a plan in the year (the city's own aggregate plan is 500000): "
+                    "targets, targets by status (behind = lagging + severely lagging) and by outlook (CONTRACT §5b), "
+                    "monthly reports overdue, early warnings (outlook off_course while on_track or ahead, as "
+                    "PlanTargetProjectedMiss) and key-project completion: the investment so far of the plan's key "
+                    "projects (investment_projects targets under a rollup) over their annual targets, beside the "
+                    "share due by now. Sorted by the number of targets behind schedule. Click a district for its "
+                    "Plan overview.",
+        options=dict(table_options("behind 滞后"), sortBy=[{"displayName": "behind 滞后", "desc": True}]),
+        field_config=table_fields(
+            by_name(DISTRICT_RENAME["district"], {"id": "links", "value": [
+                {"title": "Plan overview of ${__value.raw}",
+                 "url": "/d/planpulse-overview?var-year=${year}&var-district=${__value.raw}"}]}),
+            by_name("behind 滞后", *count_cell, {"id": "thresholds", "value": warn_at_one()["defaults"]["thresholds"]},
+                    {"id": "custom.cellOptions", "value": {"type": "color-background"}}),
+            *[by_name(s, *count_cell, {"id": "color", "value": {"mode": "fixed", "fixedColor": c}},
+                      {"id": "custom.cellOptions", "value": {"type": "color-text"}})
+              for s, c in STATUS_COLORS + OUTLOOK_COLORS],
+            by_name("targets", *count_cell),
+            by_name("overdue 逾期", *count_cell, {"id": "thresholds", "value": warn_at_one()["defaults"]["thresholds"]},
+                    {"id": "custom.cellOptions", "value": {"type": "color-text"}}),
+            by_name("early warnings 预警", *count_cell,
+                    {"id": "thresholds", "value": warn_at_one()["defaults"]["thresholds"]},
+                    {"id": "custom.cellOptions", "value": {"type": "color-text"}}),
+            by_name("key projects 重点项目完成率", PERCENT, {"id": "decimals", "value": 1},
+                    {"id": "custom.cellOptions", "value": {"type": "gauge", "mode": "basic"}},
+                    {"id": "max", "value": 1}, {"id": "min", "value": 0}),
+            by_name("key projects due 序时进度", PERCENT, {"id": "decimals", "value": 1})),
+        transformations=[
+            {"id": "merge", "options": {}},
+            {"id": "sortBy", "options": {"fields": {}, "sort": [{"field": value["behind 滞后"], "desc": True}]}},
+            {"id": "organize", "options": {
+                "excludeByName": {"Time": True, value["district_name"]: True},
+                "renameByName": {**{value[n]: n for n, _ in per_district}, **DISTRICT_RENAME},
+                "indexByName": {**DISTRICT_FIRST, **{value[n]: i + 2 for i, (n, _) in enumerate(per_district)}}}}])
+    b.panel("bargauge", "Key-project completion 重点项目完成率", [
+        {"expr": dict(per_district)["key projects 重点项目完成率"], "instant": True, "legendFormat": "{{district}}"}],
+        w=12, h=10,
+        description="The key projects' investment so far over their annual targets, per district (see the table).",
+        options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
+                 "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+        field_config=ratio_defaults({"max": 1}))
+    b.panel("timeseries", "Targets behind schedule, by district 滞后目标数", [
+        {"expr": dict(per_district)["behind 滞后"], "legendFormat": "{{district}}"}], w=12, h=10,
+        description="Lagging and severely lagging targets of each district over time.",
+        field_config={"defaults": {"unit": "none", "decimals": 0, "min": 0}, "overrides": []})
+    return b
+
+
 def logistics():
     b = Board("planpulse-logistics", "Logistics & trade · 物流与贸易",
               "The logistics and trade flows (trucks, cargo value, hub throughput, trade, ...) against the plan, their "
               "projected year-end, and against last year.",
               ["planpulse"])
     b.var_query("year", "Year", "label_values(planpulse_kpi_target, year)")
+    b.district_var()
     flows = 'category="logistics_trade", kind="cumulative_flow"'
-    b.var_query("target", "Target 指标", f'label_values(planpulse_kpi_info{{year="$year", {flows}}}, indicator)', True, True,
+    b.var_query("target", "Target 指标", f'label_values(planpulse_kpi_info{{{YEAR}, {flows}}}, indicator)', True, True,
                 description="The cumulative flows of category logistics_trade in the year's plan; one panel each.")
-    b.panel("timeseries", "$target", against_plan(f'year="$year", {flows}, indicator=~"$target"'), w=24, h=8,
+    b.panel("timeseries", "$target", against_plan(f'{YEAR}, {flows}, indicator=~"$target"'), w=24, h=8,
             repeat="target", max_per_row=2, description=PROJECTION_NOTE, field_config=december_lines())
     b.panel("bargauge", "Completion 完成率", [
-        {"expr": f'planpulse_kpi_completion_ratio{{year="$year", category="logistics_trade"}}{NAMES}',
-         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
+        {"expr": f'planpulse_kpi_completion_ratio{{{YEAR}, category="logistics_trade"}}{NAMES}',
+         "instant": True, "legendFormat": LEGEND}], w=8, h=10,
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
         field_config=ratio_defaults({"max": 1.5}))
     b.panel("bargauge", "Projected year-end completion 预计完成率", [
-        {"expr": f'planpulse_kpi_projected_completion_ratio{{year="$year", category="logistics_trade"}}{NAMES}',
-         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
+        {"expr": f'planpulse_kpi_projected_completion_ratio{{{YEAR}, category="logistics_trade"}}{NAMES}',
+         "instant": True, "legendFormat": LEGEND}], w=8, h=10,
         description="Projected year-end ÷ target (CONTRACT §5b). Below 85 %: off course; below 95 %: at risk (for "
                     "at_least targets). No bar early in the year or without data.",
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
         field_config=ratio_defaults({"max": 1.5}))
     b.panel("bargauge", "Against last year, pro rata 同比(按序时)", [
-        {"expr": '(planpulse_kpi_actual{year="$year", category="logistics_trade"} / on (year, indicator) '
-                 f'(planpulse_kpi_baseline * on (year, indicator) planpulse_kpi_expected_ratio)){NAMES}',
-         "instant": True, "legendFormat": "{{name_zh}} · {{name_en}}"}], w=8, h=10,
+        {"expr": f'(planpulse_kpi_actual{{{YEAR}, category="logistics_trade"}} / {ON} '
+                 f'(planpulse_kpi_baseline{{{YEAR}}} * {ON} planpulse_kpi_expected_ratio)){NAMES}',
+         "instant": True, "legendFormat": LEGEND}], w=8, h=10,
         description="Actual so far ÷ (last year's total × the share of the year due): 1.0 = last year's pace.",
         options={"orientation": "horizontal", "displayMode": "gradient", "showUnfilled": True,
                  "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
@@ -457,7 +569,7 @@ def pipeline():
 def main():
     out = "deploy/grafana/dashboards"
     os.makedirs(out, exist_ok=True)
-    for b in (overview(), projects(), logistics(), pipeline()):
+    for b in (overview(), city(), projects(), logistics(), pipeline()):
         with open(os.path.join(out, b.uid + ".json"), "w", encoding="utf-8") as f:
             json.dump(b.json(), f, ensure_ascii=False, indent=2)
             f.write("\n")

@@ -110,7 +110,7 @@ class ChatAlertsIT {
     void shouldAcceptTheShippedConfigurationWithItsTemplates() throws Exception {
         Tools.Result r = Tools.run("amtool", "check-config", "deploy/alertmanager/alertmanager.yml");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("6 receivers").contains("1 templates");
+        assertThat(r.output()).contains("8 receivers").contains("1 templates");
     }
 
     @Test
