@@ -230,7 +230,7 @@ public final class PipelineApp implements AutoCloseable {
     /** A plan version is in force for some year. */
     private boolean planLoaded() {
         if (catalog != null) {
-            return !catalog.years().isEmpty();
+            return !catalog.plans().isEmpty();
         }
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(

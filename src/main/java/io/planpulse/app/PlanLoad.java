@@ -32,15 +32,22 @@ public final class PlanLoad {
         return publish(plan, clientConfig, null);
     }
 
-    /**
-     * Publishes the plan as a new version of its year (see PlanPublisher); {@code source} names the file for
-     * {@code GET /api/plans}.
-     */
+    /** A plan of the default district's deployment (planpulse.district unset) when it names no district. */
     public static Published publish(Plan plan, Map<String, Object> clientConfig, String source) {
+        return publish(plan, clientConfig, source, io.planpulse.pipeline.PlanpulseTopology.DEFAULT_DISTRICT);
+    }
+
+    /**
+     * Publishes the plan as a new version of its district's year (see PlanPublisher); {@code source} names the file
+     * for {@code GET /api/plans}; a plan that names no district is {@code deployment}'s (planpulse.district).
+     */
+    public static Published publish(Plan plan, Map<String, Object> clientConfig, String source, String deployment) {
+        plan = plan.inDistrict(deployment);
         Map<String, byte[]> existing = current(clientConfig);
         Instant loadedAt = Instant.now();
         String version = PlanPublisher.newVersion(loadedAt);
-        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing, version, loadedAt, source);
+        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing, version, loadedAt, source,
+                deployment);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -86,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
                 // GET /api/plans names the file; the default plan is the one shipped in the jar
                 String source = plans == null || plans.isEmpty() ? "banan-2025.yaml (shipped)"
                         : plans.get(i).getFileName().toString();
-                PlanLoad.Published n = PlanLoad.publish(p, config.clients(), source);
+                PlanLoad.Published n = PlanLoad.publish(p, config.clients(), source, config.get(Config.DISTRICT));
                 err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
             }
             Plan simulated = loaded.get(loaded.size() - 1);

@@ -58,9 +58,8 @@ public final class ImportCommand implements Callable<Integer> {
     Path file;
     @Option(names = "--type", paramLabel = "TYPE", description = "project_progress or indicator_report.")
     String type;
-    @Option(names = "--district", paramLabel = "D", description = "District code (6 digits) of the reports. Checked "
-            + "and kept; sent once the event schemas have a district field (until then the reports count for the "
-            + "deployment's district).")
+    @Option(names = "--district", paramLabel = "D", description = "District code (6 digits) of the reports, sent in "
+            + "each event's district field (default: none, the deployment's district, planpulse.district).")
     String district;
     @Option(names = "--template", paramLabel = "FILE", description = "Write the template import-template.xlsx to FILE "
             + "(then import FILE too, if one is given).")
@@ -160,11 +159,6 @@ public final class ImportCommand implements Callable<Integer> {
             err.flush();
             return BadInput.EXIT_CODE;
         }
-        if (r.records().stream().anyMatch(x -> x.district() != null)) {
-            err.println("import: --district " + r.records().get(0).district() + " is checked but not sent yet: the "
-                    + r.kind().type() + " schema has no district field, so the pipeline counts these reports for its "
-                    + "own district (planpulse.district)");
-        }
         int total = r.records().size();
         if (sink == null) {
             out.printf("%s: %d %s reports in %d rows, all good (checked only, nothing sent)%n", name, total,
@@ -191,16 +185,16 @@ public final class ImportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The event of a record: the key is its report_id. The district waits for the schema's field (see ImportRecord). */
+    /** The event of a record: the key is its report_id; its district is --district's (none: the deployment's). */
     public static JsonEvents.Event event(ImportRecord r) {
         return switch (r.kind()) {
             case PROJECT_PROGRESS -> new JsonEvents.Event(Stream.PROJECT_PROGRESS, r.reportId(), ProjectProgress.newBuilder()
                     .setReportId(r.reportId()).setProjectId(r.subject()).setPeriod(r.period())
                     .setInvestmentCny(r.amount()).setProgressPct(r.progressPct()).setMilestone(r.milestone())
-                    .setReportedAt(r.reportedAt()).build());
+                    .setReportedAt(r.reportedAt()).setDistrict(r.district()).build());
             case INDICATOR_REPORT -> new JsonEvents.Event(Stream.INDICATOR_REPORT, r.reportId(), IndicatorReport.newBuilder()
                     .setReportId(r.reportId()).setIndicatorId(r.subject()).setPeriod(r.period()).setValue(r.amount())
-                    .setReportedAt(r.reportedAt()).build());
+                    .setReportedAt(r.reportedAt()).setDistrict(r.district()).build());
         };
     }
 

@@ -31,7 +31,8 @@ public final class PlanLoadCommand implements Callable<Integer> {
             return BadInput.EXIT_CODE;
         }
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
-        PlanLoad.Published n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString());
+        PlanLoad.Published n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString(),
+                config.get(Config.DISTRICT));
         System.out.printf("plan %d: version %s published with %d targets (%d records of older versions removed)%n",
                 plan.year(), n.version(), n.targets(), n.removed());
         return 0;

@@ -72,12 +72,13 @@ public final class ReportCommand implements Callable<Integer> {
         }
         String deployment = Objects.requireNonNullElse(config.get(DISTRICT), ReportRequest.DEFAULT_DISTRICT);
 
-        Map<String, KpiSnapshot> snapshots = snapshots(config.clients(), request.year());
+        String d = request.district() != null ? request.district() : deployment;
+        Map<String, KpiSnapshot> snapshots = snapshots(config.clients(), d, deployment, request.year());
         String version = version(snapshots.values());
-        List<Target> targets = targets(config.clients(), request.year(), version);
+        List<Target> targets = targets(config.clients(), d, deployment, request.year(), version);
         DispatchReport report;
         try {
-            report = Reports.build(request, targets, snapshots.values(), deployment, version, madeAt);
+            report = Reports.build(request, targets, snapshots.values(), d, version, madeAt);
         } catch (Reports.NotFound e) {
             throw new BadInput("report: " + e.getMessage());
         }
@@ -95,11 +96,27 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The year's KPI snapshots on planpulse.kpi (committed records, tombstones applied), by target id. */
-    static Map<String, KpiSnapshot> snapshots(Map<String, Object> clients, int year) {
+    /**
+     * A district's year's KPI snapshots on planpulse.kpi (committed records, tombstones applied), by target id: keys
+     * district/year/id, and, for the deployment's district, year/id (written before districts) where no newer one is.
+     */
+    static Map<String, KpiSnapshot> snapshots(Map<String, Object> clients, String district, String deployment,
+                                              int year) {
         Map<String, KpiSnapshot> out = new HashMap<>();
-        TopicAdmin.readTable(clients, Topics.KPI.name(), k -> k.startsWith(year + "/"), Topics.KPI_SNAPSHOT)
-                .forEach((key, snapshot) -> out.put(key.substring(key.indexOf('/') + 1), snapshot));
+        String prefix = district + "/" + year + "/";
+        Map<String, KpiSnapshot> table = TopicAdmin.readTable(clients, Topics.KPI.name(),
+                k -> k.startsWith(prefix) || (district.equals(deployment) && k.startsWith(year + "/")),
+                Topics.KPI_SNAPSHOT);
+        table.forEach((key, snapshot) -> {
+            if (!key.startsWith(prefix)) {
+                out.putIfAbsent(key.substring(key.indexOf('/') + 1), snapshot);
+            }
+        });
+        table.forEach((key, snapshot) -> {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), snapshot);
+            }
+        });
         return out;
     }
 
@@ -120,10 +137,16 @@ public final class ReportCommand implements Callable<Integer> {
                 .map(l -> l.get(0).getPlanVersion()).orElse(null);
     }
 
-    /** The targets of one version of the year's plan on planpulse.plan (version null: the records without one). */
-    static List<Target> targets(Map<String, Object> clients, int year, String version) {
+    /**
+     * The targets of one version of a district's year's plan on planpulse.plan (version null: the records without
+     * one); for the deployment's district, also the records published before districts (keys year/...).
+     */
+    static List<Target> targets(Map<String, Object> clients, String district, String deployment, int year,
+                                String version) {
         Map<String, PlanTarget> records = TopicAdmin.readTable(clients, Topics.PLAN.name(),
-                k -> k.startsWith(year + "/") && !k.contains("/~version/"), Topics.PLAN_TARGET);
+                k -> (k.startsWith(district + "/" + year + "/")
+                        || (district.equals(deployment) && k.startsWith(year + "/"))) && !k.contains("/~version/"),
+                Topics.PLAN_TARGET);
         List<Target> out = new ArrayList<>();
         records.values().stream()
                 .filter(p -> p.getYear() == year && Objects.equals(p.getPlanVersion(), version))

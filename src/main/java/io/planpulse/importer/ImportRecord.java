@@ -12,9 +12,7 @@ import java.time.Instant;
  * @param amount      investment_cny or value
  * @param progressPct project_progress only, optional
  * @param milestone   project_progress only, optional
- * @param district    the {@code --district} given, or null. Kept here and not yet sent: the event schemas have no
- *                    district field yet (CONTRACT section 1b adds it as a new schema version); once they do, it goes
- *                    in the event.
+ * @param district    the {@code --district} given, or null (the deployment's district): sent as the event's district
  */
 public record ImportRecord(int row, ReportKind kind, String reportId, boolean derivedId, String subject, String period,
                            double amount, Double progressPct, String milestone, Instant reportedAt, String district) {

@@ -94,7 +94,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Map<Integer, Map<Stream, List<Facts.Query>>> queries = new HashMap<>();
     private long queriesBuiltFor = -1;
 
-    private final Set<Integer> dirty = new HashSet<>();
+    /** District/year of the facts changed since the last round. */
+    private final Set<String> dirty = new HashSet<>();
     /** Report subjects (year/stream/subject) whose facts changed since the last round. */
     private final Set<String> dirtySubjects = new HashSet<>();
     /** When the last round ended (wall clock, ms) and the CPU it took (ns): a big plan's rounds are spaced out. */
@@ -245,7 +246,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 newIn.add(stream.dimensions().get(i - 1) + "=" + abbreviate(dims[i]));
             }
         }
-        PlanCatalog.YearPlan plan = catalog.years().get(y);
+        PlanCatalog.YearPlan plan = catalog.plan(dims[0], y);
         List<String> filtered = new ArrayList<>();
         if (plan != null) {
             for (Target t : plan.flowTargets().getOrDefault(stream, List.of())) {
@@ -328,8 +329,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 }
             }
         }
-        dirty.add(y);
-        dirty.add(y + 1); // its facts are the profile of the year after (CONTRACT section 5b)
+        dirty.add(Facts.districtOf(subject) + "/" + y);
     }
 
     /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
@@ -343,7 +343,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private void evaluate() {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         Instant now = clock.instant();
-        Map<Integer, PlanCatalog.YearPlan> plans = catalog.years(); // one snapshot for the whole round
+        Map<String, PlanCatalog.YearPlan> plans = catalog.plans(); // one snapshot for the whole round
         long version = catalog.version();
         boolean planChanged = version != queriesBuiltFor;
         boolean tickDue = now.toEpochMilli() - lastFullEvaluation >= clockTick.toMillis();
@@ -363,7 +363,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             dropRetiredYears(plans, now);
         }
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if ((all || dirty.contains(p.year())) && !retired(p.year(), now)) {
+            if ((all || touched(p)) && !retired(p.year(), now)) {
                 evaluate(p, now);
             }
         }
@@ -392,6 +392,32 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /**
+     * Whether facts a plan reads changed since the last round: of its year or the year before (its profile, CONTRACT
+     * section 5b), in a district its code covers.
+     */
+    private boolean touched(PlanCatalog.YearPlan p) {
+        for (String k : dirty) {
+            int slash = k.indexOf('/');
+            int y = Integer.parseInt(k.substring(slash + 1));
+            if ((y == p.year() || y == p.year() - 1) && Districts.covers(p.district(), k.substring(0, slash))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The plans of a year, every district's. */
+    private static List<PlanCatalog.YearPlan> plansOf(int y, Map<String, PlanCatalog.YearPlan> plans) {
+        List<PlanCatalog.YearPlan> out = new ArrayList<>();
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            if (p.year() == y) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
      * A year is retired once neither it nor the year after is open (the projection of the year after reads its
      * facts, CONTRACT section 5b): after the end of the deadline day of the January after the year after. Its facts
      * are dropped and its plan is no longer evaluated: the KPIs it last published, final since it closed, stay.
@@ -401,7 +427,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /** Drops the facts of retired years from the heap, and from the stores with tombstones. */
-    private void dropRetiredYears(Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+    private void dropRetiredYears(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
         List<Integer> gone = facts.keySet().stream().filter(y -> retired(y, now)).sorted().toList();
         for (int y : gone) {
             Facts.YearFacts f = facts.remove(y);
@@ -431,7 +457,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /** Every flow target of every plan in force as a query over its year's facts, and over the year before. */
-    private void buildQueries(Map<Integer, PlanCatalog.YearPlan> plans) {
+    private void buildQueries(Map<String, PlanCatalog.YearPlan> plans) {
         long t0 = System.nanoTime();
         current.clear();
         previous.clear();
@@ -440,8 +466,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         for (PlanCatalog.YearPlan p : plans.values()) {
             for (List<Target> targets : p.flowTargets().values()) {
                 for (Target t : targets) {
-                    current.put(t.key(), query(t, p.year()));
-                    previous.put(t.key(), query(t, p.year() - 1));
+                    current.put(p.district() + "/" + t.key(), query(t, p.year(), p.district()));
+                    previous.put(p.district() + "/" + t.key(), query(t, p.year() - 1, p.district()));
                     n++;
                 }
             }
@@ -449,8 +475,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         LOG.debug("KPI stage: {} flow targets derived from their facts in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private Facts.Query query(Target t, int factYear) {
-        Facts.Query q = new Facts.Query(t, factYear, district);
+    private Facts.Query query(Target t, int factYear, String planDistrict) {
+        Facts.Query q = new Facts.Query(t, factYear, planDistrict);
         Facts.YearFacts f = facts.get(factYear);
         if (f != null) {
             q.recompute(f.flows(q.stream).values());
@@ -461,15 +487,16 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /** What a target's definition selects of one year's facts; null when it selects nothing. */
-    private TargetData data(Target t, Map<String, Facts.Query> queries, int factYear) {
+    private TargetData data(PlanCatalog.YearPlan p, Target t, Map<String, Facts.Query> queries, int factYear) {
         Source s = t.source();
         if (s == Source.CHILDREN) {
             return null;
         }
         if (s.stream().isFlow()) {
-            Facts.Query q = queries.get(t.key());
+            Facts.Query q = queries.get(p.district() + "/" + t.key());
             return q == null ? null : q.toData();
         }
+        String district = p.district();
         Facts.YearFacts f = facts.get(factYear);
         if (f == null) {
             return null;
@@ -503,11 +530,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
         for (Target t : p.targets()) {
-            TargetData d = data(t, current, p.year());
+            TargetData d = data(p, t, current, p.year());
             if (d != null) {
                 data.put(t.id(), d);
             }
-            TargetData l = data(t, previous, p.year() - 1);
+            TargetData l = data(p, t, previous, p.year() - 1);
             if (l != null) {
                 lastYear.put(t.id(), l);
             }
@@ -516,8 +543,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         String version = p.version().version();
         int size = p.targets().size();
         for (Kpi k : kpis.values()) {
-            String key = k.plan().key();
+            String key = p.district() + "/" + k.plan().key();
             KpiSnapshot next = Snapshots.toAvro(k, now, version, size);
+            next.setDistrict(p.district());
+            next.setDistrictName(p.districtName());
             KpiSnapshot prev = published.get(key);
             if (Snapshots.sameFigures(next, prev)) {
                 continue;
@@ -526,7 +555,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             last.put(key, next);
             context.forward(new Record<>(key, new KpiOutput.Snapshot(next), now.toEpochMilli()));
             if (prev == null || !prev.getStatus().equals(next.getStatus())) {
-                StatusChange change = StatusChange.newBuilder().setYear(next.getYear()).setId(next.getId())
+                StatusChange change = StatusChange.newBuilder().setDistrict(p.district()).setYear(next.getYear())
+                        .setId(next.getId())
                         .setFrom(prev == null ? null : prev.getStatus()).setTo(next.getStatus()).setAt(now)
                         .setGap(next.getGap()).setCompletion(next.getCompletion()).setExpected(next.getExpected())
                         .setOverdue(next.getOverdue()).build();
@@ -536,12 +566,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /** A target no longer in the plan leaves the KPI table (tombstone), and so the boards. */
-    private void removeTargetsNotIn(Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+    private void removeTargetsNotIn(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
         List<String> gone = new ArrayList<>();
         for (String key : published.keySet()) {
-            int slash = key.indexOf('/');
-            PlanCatalog.YearPlan p = plans.get(Integer.parseInt(key.substring(0, slash)));
-            if (p == null || !p.byId().containsKey(key.substring(slash + 1))) {
+            // district/year/id; a key written before districts (year/id) is gone: the KPI is published under its new key
+            String[] k = key.split("/", 3);
+            PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
+            if (p == null || !p.byId().containsKey(k[2])) {
                 gone.add(key);
             }
         }
@@ -553,13 +584,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     }
 
     /** Publishes the changed report subjects that no target of their year's plan names (or no plan at all). */
-    private void updateUnplanned(Set<String> subjects, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+    private void updateUnplanned(Set<String> subjects, Map<String, PlanCatalog.YearPlan> plans, Instant now) {
         for (String key : subjects) {
             String[] k = key.split("/", 3);
             int y = Integer.parseInt(k[0]);
             Stream s = Stream.fromType(k[1]);
             Facts.ReportCell cell = facts.get(y).reports(s).get(k[2]);
-            if (planned(plans.get(y), s, k[2])) {
+            if (planned(plansOf(y, plans), s, k[2])) {
                 continue; // planned (a subject never leaves the unplanned list but by a new plan version)
             }
             UnplannedSubject v = unplannedOf(y, s, k[2], cell);
@@ -581,16 +612,20 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
      * Whether a target of the plan names a report subject (district and id) with the subject's source: a project
      * reported in any district the plan covers, an indicator only under the plan's own code (CONTRACT section 1b).
      */
-    private boolean planned(PlanCatalog.YearPlan p, Stream s, String subjectKey) {
-        if (p == null) {
-            return false;
-        }
-        Target t = p.byId().get(Facts.subjectOf(subjectKey));
+    private static boolean planned(List<PlanCatalog.YearPlan> plans, Stream s, String subjectKey) {
+        String id = Facts.subjectOf(subjectKey);
         String d = Facts.districtOf(subjectKey);
-        if (s == Stream.PROJECT_PROGRESS) {
-            return t != null && t.source() == Source.PROJECT_PROGRESS && Districts.covers(district, d);
+        for (PlanCatalog.YearPlan p : plans) {
+            Target t = p.byId().get(id);
+            if (t == null) {
+                continue;
+            }
+            if (s == Stream.PROJECT_PROGRESS ? t.source() == Source.PROJECT_PROGRESS && Districts.covers(p.district(), d)
+                    : t.source() == Source.INDICATOR_REPORT && p.district().equals(d)) {
+                return true;
+            }
         }
-        return t != null && t.source() == Source.INDICATOR_REPORT && district.equals(d);
+        return false;
     }
 
     private static UnplannedSubject unplannedOf(int y, Stream s, String subjectKey, Facts.ReportCell cell) {
@@ -604,10 +639,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
      * Publishes, for the given years, the report subjects that no target of the year's plan names (every subject,
      * when the year has no plan), and removes the ones a plan now names.
      */
-    private void updateUnplanned(Collection<Integer> years, Map<Integer, PlanCatalog.YearPlan> plans, Instant now) {
+    private void updateUnplanned(Collection<Integer> years, Map<String, PlanCatalog.YearPlan> plans, Instant now) {
         for (int y : new TreeSet<>(years)) {
             Facts.YearFacts f = facts.get(y);
-            PlanCatalog.YearPlan p = plans.get(y);
+            List<PlanCatalog.YearPlan> p = plansOf(y, plans);
             Map<String, UnplannedSubject> want = new HashMap<>();
             if (f != null) {
                 for (Stream s : REPORT_STREAMS) {

@@ -76,7 +76,7 @@ public final class PlanpulseTopology {
         }
 
         public static Settings defaults(Clock clock, ZoneId zone) {
-            return new Settings(clock, new PlanCatalog(zone), Duration.ofMillis(100),
+            return new Settings(clock, new PlanCatalog(zone, DEFAULT_DISTRICT), Duration.ofMillis(100),
                     Duration.ofSeconds(5), DEFAULT_MAX_CELLS, DEFAULT_DISTRICT);
         }
 
@@ -86,7 +86,7 @@ public final class PlanpulseTopology {
 
         /** The deployment's district: that of events and plans that name none. */
         public Settings withDistrict(String d) {
-            return new Settings(clock, catalog, evaluateInterval, clockTick, maxCells, d);
+            return new Settings(clock, new PlanCatalog(catalog.zone(), d), evaluateInterval, clockTick, maxCells, d);
         }
     }
 

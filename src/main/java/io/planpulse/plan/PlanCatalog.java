@@ -25,7 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plans in force, one whole version per year (CONTRACT section 2, "Plan versions are atomic").
+ * The plans in force, one whole version per district and year (CONTRACT sections 1b and 2, "Plan versions are
+ * atomic"). Keys below are written {@code district/year/...}; records published before districts, keyed
+ * {@code year/...}, are the deployment district's ({@code planpulse.district}).
  *
  * <p>{@code plan load} writes a version's targets under {@code year/v/VERSION/id} and then, in the same transaction,
  * its manifest under {@code year/~version/VERSION} (a {@link PlanVersion} with the number of targets). The global
@@ -55,18 +57,29 @@ public final class PlanCatalog {
     public record Refusal(Version version, String reason) {
     }
 
-    /** What {@code GET /api/plans} shows of a year. */
-    public record YearStatus(int year, Version inForce, Refusal lastRefused) {
+    /** What {@code GET /api/plans} shows of a district's year. */
+    public record YearStatus(String district, int year, Version inForce, Refusal lastRefused) {
     }
 
     /**
      * The targets of one version of one year, indexed for the KPI stage, with the instants the hot path needs
      * precomputed: the 13 month boundaries of the year in the deployment's zone, and when the year closes.
      */
-    public record YearPlan(int year, Version version, ZoneId zone, int reportDeadlineDay, List<Target> targets,
-                           Map<String, Target> byId, Map<Stream, List<Target>> flowTargets, long[] monthStarts,
-                           long closesAt) {
-        static YearPlan of(int year, Version version, ZoneId zone, int deadlineDay, List<Target> targets) {
+    public record YearPlan(String district, String districtName, int year, Version version, ZoneId zone,
+                           int reportDeadlineDay, List<Target> targets, Map<String, Target> byId,
+                           Map<Stream, List<Target>> flowTargets, long[] monthStarts, long closesAt) {
+        /** The plan's key in {@link #plans()}: district/year. */
+        public String key() {
+            return district + "/" + year;
+        }
+
+        /** The district's name as the plan gives it, or its code. */
+        public String name() {
+            return districtName != null ? districtName : district;
+        }
+
+        static YearPlan of(String district, String districtName, int year, Version version, ZoneId zone,
+                           int deadlineDay, List<Target> targets) {
             List<Target> sorted = new ArrayList<>(targets);
             sorted.sort(Comparator.comparing(Target::id));
             Map<String, Target> byId = new LinkedHashMap<>();
@@ -78,7 +91,8 @@ public final class PlanCatalog {
                     flows.computeIfAbsent(s.stream(), k -> new ArrayList<>()).add(t);
                 }
             }
-            return new YearPlan(year, version, zone, deadlineDay, List.copyOf(sorted), Collections.unmodifiableMap(byId),
+            return new YearPlan(district, districtName, year, version, zone, deadlineDay, List.copyOf(sorted),
+                    Collections.unmodifiableMap(byId),
                     Collections.unmodifiableMap(flows), PlanCatalog.monthStarts(year, zone),
                     PlanCatalog.closesAt(year, deadlineDay, zone));
         }
@@ -115,81 +129,157 @@ public final class PlanCatalog {
     }
 
     private final ZoneId zone;
+    /** The deployment's district: that of plans published before districts. */
+    private final String district;
+    /** The plans in force by district/year, in key order. */
+    private volatile Map<String, YearPlan> plans = Map.of();
+    /** The deployment district's plans by year (a view of {@link #plans} kept with it). */
     private volatile Map<Integer, YearPlan> years = Map.of();
-    private final Map<Integer, Refusal> refusals = new HashMap<>();
+    private final Map<String, Refusal> refusals = new HashMap<>();
     private volatile long version;
 
     /** @param zone the deployment's zone ({@code planpulse.timezone}); a plan in another zone is refused */
     public PlanCatalog(ZoneId zone) {
+        this(zone, "500113");
+    }
+
+    /** @param district the deployment's district ({@code planpulse.district}) */
+    public PlanCatalog(ZoneId zone, String district) {
         this.zone = zone;
+        this.district = district;
     }
 
     public ZoneId zone() {
         return zone;
     }
 
-    /** Moves whenever a year's plan in force changes. */
+    /** The deployment's district ({@code planpulse.district}). */
+    public String district() {
+        return district;
+    }
+
+    /** Moves whenever a plan in force changes. */
     public long version() {
         return version;
     }
 
-    /** The plans in force, by year, in year order: one immutable snapshot. */
+    /** Every plan in force, by district/year in key order: one immutable snapshot. */
+    public Map<String, YearPlan> plans() {
+        return plans;
+    }
+
+    /** The deployment district's plans in force, by year, in year order: one immutable snapshot. */
     public Map<Integer, YearPlan> years() {
         return years;
     }
 
+    /** The deployment district's plan of a year, or null. */
     public YearPlan year(int year) {
         return years.get(year);
     }
 
-    /** The report deadline day that closes a year: its plan's, or the default without a plan. */
-    public int deadlineDay(int year) {
-        YearPlan p = years.get(year);
-        return p == null ? DEFAULT_DEADLINE_DAY : p.reportDeadlineDay();
+    /** A district's plan of a year, or null. */
+    public YearPlan plan(String district, int year) {
+        return plans.get(district + "/" + year);
     }
 
-    /** Per year with a plan or a refusal: the version in force and the last refused one. */
+    /**
+     * The report deadline day that closes a year: the latest of its plans' (every district's), or the default without
+     * a plan. A year stays open until the last district's deadline has passed.
+     */
+    public int deadlineDay(int year) {
+        int day = 0;
+        for (YearPlan p : plans.values()) {
+            if (p.year() == year) {
+                day = Math.max(day, p.reportDeadlineDay());
+            }
+        }
+        return day == 0 ? DEFAULT_DEADLINE_DAY : day;
+    }
+
+    /** Per district and year with a plan or a refusal: the version in force and the last refused one. */
     public synchronized List<YearStatus> statuses() {
-        Set<Integer> all = new java.util.TreeSet<>(years.keySet());
+        Set<String> all = new java.util.TreeSet<>(plans.keySet());
         all.addAll(refusals.keySet());
         List<YearStatus> out = new ArrayList<>();
-        for (int y : all) {
-            YearPlan p = years.get(y);
-            out.add(new YearStatus(y, p == null ? null : p.version(), refusals.get(y)));
+        for (String k : all) {
+            YearPlan p = plans.get(k);
+            int slash = k.indexOf('/');
+            out.add(new YearStatus(k.substring(0, slash), Integer.parseInt(k.substring(slash + 1)),
+                    p == null ? null : p.version(), refusals.get(k)));
         }
         return out;
     }
 
-    /** Rebuilds every year from the store (after a restore). */
+    /**
+     * The district and year a plan record's key names: {@code district/year/...}, or {@code year/...} (published
+     * before districts: the deployment's district); null for a key that is neither.
+     */
+    String[] planOf(String key) {
+        String[] parts = key.split("/", 3);
+        try {
+            if (parts.length >= 2 && io.planpulse.base.Districts.isCode(parts[0])) {
+                Integer.parseInt(parts[1]);
+                return new String[] {parts[0], parts[1]};
+            }
+            if (parts.length >= 2 && parts[0].length() == 4) {
+                Integer.parseInt(parts[0]);
+                return new String[] {district, parts[0]};
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        return null;
+    }
+
+    /** Rebuilds every plan from the store (after a restore). */
     synchronized void rebuildAll(ReadOnlyKeyValueStore<String, byte[]> store) {
-        Set<Integer> seen = new HashSet<>();
+        Set<String> seen = new java.util.TreeSet<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 String k = it.next().key;
-                int slash = k.indexOf('/');
-                if (slash > 0) {
-                    try {
-                        seen.add(Integer.parseInt(k.substring(0, slash)));
-                    } catch (NumberFormatException e) {
-                        LOG.error("ignoring plan record with key {}: no year", k);
-                    }
+                String[] p = planOf(k);
+                if (p == null) {
+                    LOG.error("ignoring plan record with key {}: no district and year", k);
+                } else {
+                    seen.add(p[0] + "/" + p[1]);
                 }
             }
         }
-        for (int y : seen) {
-            rebuild(store, y);
+        for (String k : seen) {
+            int slash = k.indexOf('/');
+            rebuild(store, k.substring(0, slash), Integer.parseInt(k.substring(slash + 1)));
         }
     }
 
-    /**
-     * Applies the newest complete version of a year that this deployment can apply, if it is not already in force.
-     * Called by the global store's updater when a version's manifest (or a legacy record) arrives.
-     */
+    /** Rebuilds the plan a record's key names (see {@link #planOf}); nothing for a key that names none. */
+    synchronized void rebuildFor(ReadOnlyKeyValueStore<String, byte[]> store, String key) {
+        String[] p = planOf(key);
+        if (p != null) {
+            rebuild(store, p[0], Integer.parseInt(p[1]));
+        }
+    }
+
+    /** The deployment district's plan of a year (see {@link #rebuild(ReadOnlyKeyValueStore, String, int)}). */
     synchronized void rebuild(ReadOnlyKeyValueStore<String, byte[]> store, int year) {
+        rebuild(store, district, year);
+    }
+
+    /**
+     * Applies the newest complete version of a district's year that this deployment can apply, if it is not already
+     * in force. Called by the global store's updater when a version's manifest (or a legacy record) arrives.
+     */
+    synchronized void rebuild(ReadOnlyKeyValueStore<String, byte[]> store, String planDistrict, int year) {
         Map<String, List<PlanTarget>> byVersion = new HashMap<>();
         List<PlanTarget> legacy = new ArrayList<>();
         List<PlanVersion> manifests = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(year + "/", year + "/\uffff")) {
+        List<String> prefixes = new ArrayList<>(List.of(planDistrict + "/" + year + "/"));
+        if (planDistrict.equals(district)) {
+            prefixes.add(year + "/"); // published before districts
+        }
+        String key = planDistrict + "/" + year;
+        for (String prefix : prefixes)
+        try (KeyValueIterator<String, byte[]> it = store.range(prefix, prefix + "\uffff")) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 if (kv.value == null) {
@@ -212,7 +302,8 @@ public final class PlanCatalog {
             }
         }
         manifests.sort(Comparator.comparing(PlanVersion::getLoadedAt).reversed());
-        YearPlan current = years.get(year);
+        YearPlan current = plans.get(key);
+        String name = key.equals(district + "/" + year) ? "plan " + year : "plan " + key;
         for (PlanVersion m : manifests) {
             Version v = new Version(m.getVersion(), m.getLoadedAt(), m.getTargets(), m.getSource());
             if (current != null && current.version().version().equals(v.version())) {
@@ -220,45 +311,53 @@ public final class PlanCatalog {
             }
             List<PlanTarget> recs = byVersion.getOrDefault(m.getVersion(), List.of());
             if (recs.size() != m.getTargets()) {
-                LOG.debug("plan {} version {}: {} of {} targets so far", year, v.version(), recs.size(), m.getTargets());
+                LOG.debug("{} version {}: {} of {} targets so far", name, v.version(), recs.size(), m.getTargets());
                 continue; // not all of it has arrived: never apply half a version
             }
             Refusal refused = refusal(year, v, m.getTimezone(), recs);
             if (refused != null) {
-                Refusal prev = refusals.put(year, refused);
+                Refusal prev = refusals.put(key, refused);
                 if (prev == null || !prev.version().version().equals(v.version())) {
-                    LOG.error("plan {} version {} (loaded {}) refused, the previous version stays in force: {}", year,
+                    LOG.error("{} version {} (loaded {}) refused, the previous version stays in force: {}", name,
                             v.version(), v.loadedAt(), refused.reason());
                 }
                 continue;
             }
-            apply(year, v, recs);
+            apply(planDistrict, m.getDistrictName(), year, v, recs);
             return;
         }
         if (manifests.isEmpty() && !legacy.isEmpty() && current == null) {
             Version v = new Version("legacy", null, legacy.size(), null);
             Refusal refused = refusal(year, v, legacy.get(0).getTimezone(), legacy);
             if (refused == null) {
-                apply(year, v, legacy);
+                apply(planDistrict, legacy.get(0).getDistrictName(), year, v, legacy);
             } else {
-                refusals.put(year, refused);
-                LOG.error("plan {} (published before plan versions) refused: {}", year, refused.reason());
+                refusals.put(key, refused);
+                LOG.error("{} (published before plan versions) refused: {}", name, refused.reason());
             }
         }
     }
 
-    private void apply(int year, Version v, List<PlanTarget> recs) {
+    private void apply(String planDistrict, String districtName, int year, Version v, List<PlanTarget> recs) {
         List<Target> targets = new ArrayList<>(recs.size());
         for (PlanTarget p : recs) {
             targets.add(PlanCodec.fromAvro(p));
         }
         Target first = targets.get(0);
-        YearPlan plan = YearPlan.of(year, v, zone, first.reportDeadlineDay(), targets);
-        Map<Integer, YearPlan> next = new TreeMap<>(years);
-        next.put(year, plan);
-        years = Collections.unmodifiableMap(next);
+        YearPlan plan = YearPlan.of(planDistrict, districtName, year, v, zone, first.reportDeadlineDay(), targets);
+        Map<String, YearPlan> next = new TreeMap<>(plans);
+        next.put(plan.key(), plan);
+        Map<Integer, YearPlan> own = new TreeMap<>();
+        for (YearPlan p : next.values()) {
+            if (p.district().equals(district)) {
+                own.put(p.year(), p);
+            }
+        }
+        plans = Collections.unmodifiableMap(next);
+        years = Collections.unmodifiableMap(own);
         version++;
-        LOG.info("plan {} version {} in force: {} targets", year, v.version(), targets.size());
+        LOG.info("plan {}{} version {} in force: {} targets", year,
+                planDistrict.equals(district) ? "" : " of " + planDistrict + " " + plan.name(), v.version(), targets.size());
     }
 
     /** Why this deployment cannot apply a complete version, or null. */

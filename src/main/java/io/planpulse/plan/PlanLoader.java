@@ -37,7 +37,7 @@ public final class PlanLoader {
     private static final ZoneId DEFAULT_DEPLOYMENT_ZONE = ZoneId.of("Asia/Shanghai");
 
     private static final Pattern ID = Pattern.compile("[a-z0-9_]+");
-    private static final Set<String> TOP_KEYS = Set.of("year", "timezone", "report_deadline_day", "thresholds", "targets",
+    private static final Set<String> TOP_KEYS = Set.of("year", "district", "district_name", "timezone", "report_deadline_day", "thresholds", "targets",
             "qualitative_targets");
     private static final Set<String> TARGET_KEYS = Set.of("id", "name_zh", "name_en", "category", "unit", "kind",
             "comparator", "target", "scale", "baseline", "schedule", "parent", "source", "filter", "owner", "binding");
@@ -102,6 +102,12 @@ public final class PlanLoader {
         if (year != null && (year < 2000 || year > 2100)) {
             problem(fields.get("year"), "year must be between 2000 and 2100");
         }
+        String district = string(fields, "district", false);
+        if (district != null && !io.planpulse.base.Districts.isCode(district)) {
+            problem(fields.get("district"), "district must be a 6-digit administrative division code (GB/T 2260, "
+                    + "e.g. \"500113\"), not '" + district + "'");
+        }
+        String districtName = string(fields, "district_name", false);
         String timezone = string(fields, "timezone", false);
         if (timezone == null) {
             timezone = deploymentZone.getId();
@@ -143,7 +149,8 @@ public final class PlanLoader {
         if (!problems.isEmpty()) {
             throw new PlanException(problems);
         }
-        return new Plan(year, timezone, deadline, thresholds, List.copyOf(targets), qualitative, List.copyOf(warnings));
+        return new Plan(year, timezone, deadline, thresholds, List.copyOf(targets), qualitative, List.copyOf(warnings),
+                district, districtName);
     }
 
     private Target target(Node n, int year, String timezone, int deadline, Thresholds thresholds) {

@@ -15,10 +15,11 @@ import org.apache.kafka.streams.KeyValue;
 
 /**
  * What loading a plan writes to planpulse.plan, in one transaction: the version's targets under
- * {@code year/v/VERSION/id}, then its manifest under {@code year/~version/VERSION} (see {@link PlanCatalog}), and
- * tombstones for the records of the year's older versions beyond the last {@link #KEEP_VERSIONS} (and for records of
- * plans published before versions existed), so the topic stays small while a refused version still leaves the one
- * before it on the topic.
+ * {@code district/year/v/VERSION/id}, then its manifest under {@code district/year/~version/VERSION} (see
+ * {@link PlanCatalog}), and tombstones for the records of the same district's year's older versions beyond the last
+ * {@link #KEEP_VERSIONS} (and for records of plans published before versions existed, and, for the deployment's
+ * district, of the year's records published before districts, keyed {@code year/...}), so the topic stays small while
+ * a refused version still leaves the one before it on the topic. Other districts' records are never touched.
  */
 public final class PlanPublisher {
     /** Versions of a year kept on the topic, the new one included. */
@@ -40,8 +41,29 @@ public final class PlanPublisher {
      */
     public static List<KeyValue<String, byte[]>> records(Plan plan, Map<String, byte[]> existing, String version,
                                                          Instant loadedAt, String source) {
+        return records(plan, existing, version, loadedAt, source, plan.district());
+    }
+
+    /**
+     * @param plan       a plan with its district ({@link Plan#inDistrict})
+     * @param deployment the deployment's district: a plan of it also replaces the year's records published before
+     *                   districts
+     */
+    public static List<KeyValue<String, byte[]>> records(Plan plan, Map<String, byte[]> existing, String version,
+                                                         Instant loadedAt, String source, String deployment) {
+        if (plan.district() == null) {
+            throw new IllegalArgumentException("a plan is published with its district");
+        }
         List<KeyValue<String, byte[]>> out = new ArrayList<>();
-        String prefix = plan.year() + "/";
+        if (plan.district().equals(deployment)) {
+            String before = plan.year() + "/";
+            for (String k : existing.keySet()) {
+                if (k.startsWith(before)) {
+                    out.add(KeyValue.pair(k, null));
+                }
+            }
+        }
+        String prefix = plan.district() + "/" + plan.year() + "/";
         // older versions of the year, newest first
         List<PlanVersion> older = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : existing.entrySet()) {
@@ -69,19 +91,22 @@ public final class PlanPublisher {
         for (Target t : plan.targets()) {
             PlanTarget p = PlanCodec.toAvro(t);
             p.setPlanVersion(version);
-            out.add(KeyValue.pair(targetKey(plan.year(), version, t.id()), Topics.PLAN_TARGET.encode(p)));
+            p.setDistrict(plan.district());
+            p.setDistrictName(plan.districtName());
+            out.add(KeyValue.pair(targetKey(plan.district(), plan.year(), version, t.id()), Topics.PLAN_TARGET.encode(p)));
         }
         PlanVersion m = PlanVersion.newBuilder().setYear(plan.year()).setVersion(version).setLoadedAt(loadedAt)
-                .setTargets(plan.targets().size()).setTimezone(plan.timezone()).setSource(source).build();
-        out.add(KeyValue.pair(manifestKey(plan.year(), version), Topics.PLAN_VERSION.encode(m)));
+                .setTargets(plan.targets().size()).setTimezone(plan.timezone()).setSource(source)
+                .setDistrict(plan.district()).setDistrictName(plan.districtName()).build();
+        out.add(KeyValue.pair(manifestKey(plan.district(), plan.year(), version), Topics.PLAN_VERSION.encode(m)));
         return out;
     }
 
-    public static String targetKey(int year, String version, String id) {
-        return year + PlanCatalog.TARGETS + version + "/" + id;
+    public static String targetKey(String district, int year, String version, String id) {
+        return district + "/" + year + PlanCatalog.TARGETS + version + "/" + id;
     }
 
-    public static String manifestKey(int year, String version) {
-        return year + PlanCatalog.MANIFEST + version;
+    public static String manifestKey(String district, int year, String version) {
+        return district + "/" + year + PlanCatalog.MANIFEST + version;
     }
 }

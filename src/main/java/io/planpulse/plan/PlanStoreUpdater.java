@@ -39,12 +39,7 @@ public final class PlanStoreUpdater implements Processor<String, byte[], Void, V
         boolean manifest = key.contains(PlanCatalog.MANIFEST);
         boolean legacy = !manifest && !key.contains(PlanCatalog.TARGETS);
         if ((manifest && record.value() != null) || legacy) {
-            int slash = key.indexOf('/');
-            try {
-                catalog.rebuild(store, Integer.parseInt(key.substring(0, Math.max(slash, 0))));
-            } catch (NumberFormatException e) {
-                // not a plan key; the catalogue ignores it too
-            }
+            catalog.rebuildFor(store, key); // nothing for a key that names no district and year
         }
     }
 }

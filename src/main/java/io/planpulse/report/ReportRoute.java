@@ -33,14 +33,17 @@ public final class ReportRoute {
         } catch (ReportRequest.Invalid e) {
             return error(400, e.getMessage());
         }
-        PlanCatalog.YearPlan plan = catalog == null ? null : catalog.year(request.year());
+        String district = request.district() != null ? request.district()
+                : catalog == null ? ReportRequest.DEFAULT_DISTRICT : catalog.district();
+        PlanCatalog.YearPlan plan = catalog == null ? null : catalog.plan(district, request.year());
         if (plan == null) {
-            return error(404, "no plan for " + request.year() + " is loaded");
+            return error(404, "no plan for " + request.year() + " of district " + district + " is loaded");
         }
         byte[] body;
         try {
-            DispatchReport report = Reports.build(request, plan.targets(), snapshots, ReportRequest.DEFAULT_DISTRICT,
-                    null, null);
+            List<KpiSnapshot> own = snapshots.stream()
+                    .filter(s -> s.getDistrict() == null || s.getDistrict().equals(district)).toList();
+            DispatchReport report = Reports.build(request, plan.targets(), own, district, null, null);
             body = Reports.render(report, request.format());
         } catch (Reports.NotFound e) {
             return error(404, e.getMessage());

@@ -28,8 +28,8 @@ public final class Reports {
     /**
      * @param targets            the year's plan (one version)
      * @param snapshots          KPI snapshots; those of other years are left out
-     * @param deploymentDistrict the district whose plan this deployment holds (the code has one district per
-     *                           deployment today)
+     * @param deploymentDistrict the district whose plan the targets and snapshots are (the request's, or the
+     *                           deployment's when it names none)
      * @param madeAt             when the report is made; null: the newest snapshot's evaluation clock
      */
     public static DispatchReport build(ReportRequest request, List<Target> targets, Collection<KpiSnapshot> snapshots,

@@ -19,12 +19,13 @@ final class ApiItems {
     }
 
     /** A KPI as every list shows it. */
-    record Item(String id, int year, String nameZh, String nameEn, String category, String unit, String kind,
+    record Item(String district, String districtName, String id, int year, String nameZh, String nameEn, String category, String unit, String kind,
                 String comparator, Double target, Double actual, Double completion, Double expected, Double gap,
                 String status, boolean overdue, String parent, String owner, String dataThrough, Double projected,
                 Double projectedCompletion, String outlook, String updatedAt) {
         static Item of(KpiSnapshot s) {
-            return new Item(s.getId(), s.getYear(), s.getNameZh(), s.getNameEn(), s.getCategory(), s.getUnit(),
+            return new Item(s.getDistrict(), s.getDistrictName() != null ? s.getDistrictName() : s.getDistrict(),
+                    s.getId(), s.getYear(), s.getNameZh(), s.getNameEn(), s.getCategory(), s.getUnit(),
                     s.getKind(), s.getComparator(), s.getTarget(), s.getActual(), s.getCompletion(), s.getExpected(),
                     s.getGap(), s.getStatus(), s.getOverdue(), s.getParent(), s.getOwner(), s.getDataThrough(),
                     s.getProjected(), s.getProjectedCompletion(), s.getOutlook(), s.getUpdatedAt().toString());
@@ -40,6 +41,12 @@ final class ApiItems {
     }
 
     record Month(String month, Double value, Double cumulative) {
+    }
+
+    /** {@code GET /api/districts}: one district with a plan or facts in the year. */
+    record District(String district, String districtName, List<String> covers, String planVersion, int targets,
+                    java.util.Map<String, Integer> byStatus, java.util.Map<String, Integer> byOutlook, int overdue,
+                    int earlyWarnings) {
     }
 
     /** {@code GET /api/outlook}: the item, and whether it warns early (off course while on track or ahead). */
@@ -59,10 +66,10 @@ final class ApiItems {
     }
 
     /** {@code GET /api/plans}: a year's version in force and its last refused one. */
-    record Plan(int year, Version inForce, Refused lastRefused) {
+    record Plan(String district, int year, Version inForce, Refused lastRefused) {
         static Plan of(PlanCatalog.YearStatus y) {
             PlanCatalog.Refusal r = y.lastRefused();
-            return new Plan(y.year(), Version.of(y.inForce()),
+            return new Plan(y.district(), y.year(), Version.of(y.inForce()),
                     r == null ? null : new Refused(Version.of(r.version()), r.reason()));
         }
     }

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -88,7 +89,8 @@ public final class HttpApi implements AutoCloseable {
     private final Map<String, Route> routes = Map.ofEntries(
             entry("/health", this::health),
             entry("/ready", this::ready),
-            entry("/metrics", r -> metrics()),
+            entry("/metrics", this::metrics),
+            entry("/api/districts", this::districts),
             entry("/api/kpis", this::kpis),
             entry("/api/kpis/", this::kpis),
             entry("/api/lagging", this::lagging),
@@ -172,10 +174,74 @@ public final class HttpApi implements AutoCloseable {
         return new Answer(d.status(), d.contentType(), d.body(), headers);
     }
 
-    private Answer metrics() {
+    private Answer metrics(Request r) {
+        String district = district(r);
         // under the view's read lock: a scrape never sees half of a plan version switch
-        return new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
-                view.read(registry::scrape).getBytes(StandardCharsets.UTF_8));
+        String text = view.read(registry::scrape);
+        if (district != null) {
+            text = MetricsFilter.kpiSeriesOf(text, district);
+        }
+        return new Answer(200, "text/plain; version=0.0.4; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * GET /api/districts?year=Y: one entry per district with a plan (KPIs) or facts (unplanned reports) in the year,
+     * the most lagging first (lagging and severely lagging targets, then overdue ones; then by code).
+     */
+    private Answer districts(Request r) {
+        Integer year = year(r);
+        Map<String, List<KpiSnapshot>> byDistrict = new java.util.TreeMap<>();
+        view.read(() -> {
+            view.all().stream().filter(inYear(r)).forEach(s ->
+                    byDistrict.computeIfAbsent(s.getDistrict(), k -> new ArrayList<>()).add(s));
+            view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
+                    .forEach(u -> byDistrict.computeIfAbsent(u.getDistrict(), k -> new ArrayList<>()));
+            return null;
+        });
+        Map<String, String> versions = new java.util.HashMap<>();
+        for (PlanCatalog.YearStatus st : plans.get()) {
+            if ((year == null || st.year() == year) && st.inForce() != null) {
+                versions.put(st.district(), st.inForce().version());
+                byDistrict.computeIfAbsent(st.district(), k -> new ArrayList<>());
+            }
+        }
+        List<ApiItems.District> out = new ArrayList<>();
+        for (Map.Entry<String, List<KpiSnapshot>> e : byDistrict.entrySet()) {
+            String code = e.getKey();
+            List<KpiSnapshot> items = e.getValue();
+            Map<String, Integer> byStatus = new java.util.TreeMap<>();
+            Map<String, Integer> byOutlook = new java.util.TreeMap<>();
+            int overdue = 0;
+            int early = 0;
+            String name = code;
+            for (KpiSnapshot s : items) {
+                byStatus.merge(s.getStatus(), 1, Integer::sum);
+                if (s.getOutlook() != null) {
+                    byOutlook.merge(s.getOutlook(), 1, Integer::sum);
+                }
+                overdue += s.getOverdue() ? 1 : 0;
+                early += Warning.of(s).earlyWarning() ? 1 : 0;
+                if (s.getDistrictName() != null) {
+                    name = s.getDistrictName();
+                }
+            }
+            List<String> covers = null;
+            if (io.planpulse.base.Districts.isAggregate(code)) {
+                covers = byDistrict.keySet().stream()
+                        .filter(d -> !d.equals(code) && io.planpulse.base.Districts.covers(code, d)).toList();
+            }
+            String version = versions.get(code);
+            if (version == null && !items.isEmpty()) {
+                version = items.get(0).getPlanVersion();
+            }
+            out.add(new ApiItems.District(code, name, covers, version, items.size(), byStatus, byOutlook, overdue,
+                    early));
+        }
+        out.sort(Comparator.comparing((ApiItems.District d) -> -(d.byStatus().getOrDefault("lagging", 0)
+                        + d.byStatus().getOrDefault("severely_lagging", 0)))
+                .thenComparing(d -> -d.byStatus().getOrDefault("severely_lagging", 0))
+                .thenComparing(d -> -d.overdue()).thenComparing(ApiItems.District::district));
+        return Answer.ok(out);
     }
 
     /** GET /api/kpis?year=Y&category=C&status=S&outlook=O. */
@@ -183,28 +249,40 @@ public final class HttpApi implements AutoCloseable {
         String category = r.query().get("category");
         String status = oneOf(r, "status", STATUSES);
         String outlook = oneOf(r, "outlook", OUTLOOKS);
-        return Answer.ok(view.all().stream().filter(inYear(r))
+        return Answer.ok(view.all().stream().filter(inYear(r)).filter(inDistrict(r))
                 .filter(s -> category == null || category.equals(s.getCategory()))
                 .filter(s -> status == null || status.equals(s.getStatus()))
                 .filter(s -> outlook == null || outlook.equals(s.getOutlook()))
                 .map(Item::of).toList());
     }
 
-    /** GET /api/kpis/{year}/{id}. */
+    /**
+     * GET /api/kpis/{year}/{id}[?district=D]: D is needed only when more than one district's plan has that id
+     * (otherwise 400 naming those districts).
+     */
     private Answer kpi(Request r) {
         String[] parts = r.rest().split("/");
         if (parts.length != 2) {
             throw new BadRequest("expected /api/kpis/{year}/{id}");
         }
         int year = parseYear(parts[0]);
-        KpiSnapshot s = view.get(year, parts[1]);
-        return s == null ? Answer.error(404, "no target '" + parts[1] + "' in the " + year + " plan")
-                : Answer.ok(Detail.of(s));
+        String district = district(r);
+        List<KpiSnapshot> found = view.get(year, parts[1]).stream()
+                .filter(s -> district == null || district.equals(s.getDistrict())).toList();
+        if (found.isEmpty()) {
+            return Answer.error(404, "no target '" + parts[1] + "' in the " + year + " plan"
+                    + (district == null ? "" : " of district " + district));
+        }
+        if (found.size() > 1) {
+            throw new BadRequest("the " + year + " plans of districts " + found.stream().map(KpiSnapshot::getDistrict)
+                    .toList() + " all have target '" + parts[1] + "': add ?district=D");
+        }
+        return Answer.ok(Detail.of(found.get(0)));
     }
 
     /** GET /api/lagging?year=Y: lagging, severely lagging or overdue, worst gap first. */
     private Answer lagging(Request r) {
-        return Answer.ok(view.all().stream().filter(inYear(r))
+        return Answer.ok(view.all().stream().filter(inYear(r)).filter(inDistrict(r))
                 .filter(s -> s.getStatus().equals("lagging") || s.getStatus().equals("severely_lagging") || s.getOverdue())
                 .sorted(Comparator.comparing((KpiSnapshot s) -> s.getGap() == null ? Double.MAX_VALUE : s.getGap())
                         .thenComparing(KpiSnapshot::getId))
@@ -213,7 +291,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** GET /api/outlook?year=Y: at risk or off course, worst projected completion first. */
     private Answer outlook(Request r) {
-        return Answer.ok(view.all().stream().filter(inYear(r))
+        return Answer.ok(view.all().stream().filter(inYear(r)).filter(inDistrict(r))
                 .filter(s -> "at_risk".equals(s.getOutlook()) || "off_course".equals(s.getOutlook()))
                 .sorted(Comparator.comparing((KpiSnapshot s) -> s.getProjectedCompletion() == null
                         ? Double.MAX_VALUE : worstFirst(s)).thenComparing(KpiSnapshot::getId))
@@ -223,7 +301,7 @@ public final class HttpApi implements AutoCloseable {
     /** GET /api/unplanned?year=Y[&amp;district=D]. */
     private Answer unplanned(Request r) {
         Integer year = year(r);
-        String district = r.query().get("district");
+        String district = district(r);
         return Answer.ok(view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
                 .filter(u -> district == null || district.equals(u.getDistrict()))
                 .map(Unplanned::of).toList());
@@ -240,6 +318,21 @@ public final class HttpApi implements AutoCloseable {
             case "about" -> -Math.abs(pc - 1);
             default -> pc - 1;
         };
+    }
+
+    /** Items of the plans of district D only (CONTRACT section 6), when the request names one. */
+    private static Predicate<KpiSnapshot> inDistrict(Request r) {
+        String d = district(r);
+        return s -> d == null || d.equals(s.getDistrict());
+    }
+
+    private static String district(Request r) {
+        String d = r.query().get("district");
+        if (d != null && !io.planpulse.base.Districts.isCode(d)) {
+            throw new BadRequest("district must be a 6-digit administrative division code (e.g. 500113), not '"
+                    + d + "'");
+        }
+        return d;
     }
 
     private static Predicate<KpiSnapshot> inYear(Request r) {

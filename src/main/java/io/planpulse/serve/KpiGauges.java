@@ -13,16 +13,21 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The KPI gauges of CONTRACT section 6, one set per target, labelled year, indicator, category and kind, plus
- * {@code planpulse_kpi_info} carrying the descriptive labels (owner, names, unit, parent) for joins in rules and
+ * The KPI gauges of CONTRACT section 6, one set per target, labelled district, year, indicator, category and kind,
+ * plus {@code planpulse_kpi_info} carrying the descriptive labels (owner, names, unit, parent, district_name) for joins
+ * in rules and
  * boards. A figure that is null (no data yet) reads NaN; a target that leaves the plan loses all of its series.
  */
 final class KpiGauges {
     private final MeterRegistry registry;
     private final Map<String, Series> byKey = new HashMap<>();
 
-    KpiGauges(MeterRegistry registry) {
+    /** The deployment's district: that of snapshots written before districts. */
+    private final String district;
+
+    KpiGauges(MeterRegistry registry, String district) {
         this.registry = registry;
+        this.district = district;
     }
 
     private final class Series {
@@ -34,12 +39,14 @@ final class KpiGauges {
         final Tags info;
 
         Series(KpiSnapshot s) {
-            tags = Tags.of("year", String.valueOf(s.getYear()), "indicator", s.getId(), "category", s.getCategory(),
-                    "kind", s.getKind());
+            String d = s.getDistrict() == null ? district : s.getDistrict();
+            tags = Tags.of("district", d, "year", String.valueOf(s.getYear()), "indicator", s.getId(),
+                    "category", s.getCategory(), "kind", s.getKind());
             unitTags = tags.and("unit", s.getUnit());
             info = tags.and("unit", s.getUnit(), "owner", s.getOwner() == null ? "" : s.getOwner(),
                     "name_zh", s.getNameZh(), "name_en", s.getNameEn(), "parent", s.getParent() == null ? "" : s.getParent(),
-                    "comparator", s.getComparator());
+                    "comparator", s.getComparator(), "district_name",
+                    s.getDistrictName() == null ? d : s.getDistrictName());
         }
 
         boolean sameLabels(Series o) {

@@ -10,11 +10,13 @@ public interface KpiTable {
     /** Runs {@code action} while the table does not change (one plan version per year in everything it reads). */
     <T> T read(Supplier<T> action);
 
-    /** Every KPI, key (year/id) order. */
+    /** Every KPI, key (district/year/id) order. */
     List<KpiSnapshot> all();
 
-    /** The KPI of that target, or null. */
-    KpiSnapshot get(int year, String id);
+    /** The KPIs of that target id in a year, one per district whose plan has it (district order). */
+    default List<KpiSnapshot> get(int year, String id) {
+        return read(() -> all().stream().filter(s -> s.getYear() == year && s.getId().equals(id)).toList());
+    }
 
     /** The unplanned report subjects, year, stream and subject order. */
     List<UnplannedSubject> unplanned();

@@ -49,9 +49,9 @@ public final class KpiView implements KpiTable, AutoCloseable {
     private final NavigableMap<String, KpiSnapshot> table = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, UnplannedSubject> unplanned = new ConcurrentSkipListMap<>();
     /** Per year: the plan version the table holds. */
-    private final Map<Integer, String> versions = new HashMap<>();
+    private final Map<String, String> versions = new HashMap<>();
     /** Per year and version: snapshots of a version not yet complete. */
-    private final Map<Integer, Map<String, Map<String, KpiSnapshot>>> staged = new HashMap<>();
+    private final Map<String, Map<String, Map<String, KpiSnapshot>>> staged = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final KafkaConsumer<String, byte[]> consumer;
     private final KpiGauges gauges;
@@ -81,7 +81,7 @@ public final class KpiView implements KpiTable, AutoCloseable {
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        gauges = new KpiGauges(registry);
+        gauges = new KpiGauges(registry, district);
         unplannedGauges = new UnplannedGauges(registry);
         latency = Timer.builder("planpulse.processing.latency")
                 .description("Kafka timestamp of the newest event reflected in a KPI -> the KPI update seen here")
@@ -240,22 +240,32 @@ public final class KpiView implements KpiTable, AutoCloseable {
             return;
         }
         updates.increment();
+        if (s.getDistrict() == null) {
+            // written before districts (key year/id): the deployment's; the KPI stage tombstones that key and
+            // publishes the target under district/year/id
+            s.setDistrict(district);
+        }
+        String plan = s.getDistrict() + "/" + s.getYear();
         String v = s.getPlanVersion();
-        if (v == null || v.equals(versions.get(s.getYear())) || s.getPlanSize() == null) {
+        if (v == null || v.equals(versions.get(plan)) || s.getPlanSize() == null) {
             put(r.key(), s);
             return;
         }
-        Map<String, KpiSnapshot> stage = staged.computeIfAbsent(s.getYear(), y -> new HashMap<>())
+        Map<String, KpiSnapshot> stage = staged.computeIfAbsent(plan, y -> new HashMap<>())
                 .computeIfAbsent(v, k -> new HashMap<>());
         stage.put(r.key(), s);
         if (stage.size() >= s.getPlanSize()) {
-            switchTo(s.getYear(), v, stage);
+            switchTo(plan, v, stage);
         }
     }
 
-    /** The year's plan version changes in one step: its old targets go, the new version's snapshots come. */
-    private void switchTo(int year, String version, Map<String, KpiSnapshot> stage) {
-        String prefix = year + "/";
+    /**
+     * A district's year's plan version changes in one step: its old targets go, the new version's snapshots come.
+     *
+     * @param plan district/year
+     */
+    private void switchTo(String plan, String version, Map<String, KpiSnapshot> stage) {
+        String prefix = plan + "/";
         List<String> old = new ArrayList<>();
         for (String k : table.subMap(prefix, prefix + "\uffff").keySet()) {
             if (!stage.containsKey(k)) {
@@ -267,8 +277,8 @@ public final class KpiView implements KpiTable, AutoCloseable {
             gauges.update(k, null);
         }
         stage.forEach(this::put);
-        versions.put(year, version);
-        staged.remove(year);
+        versions.put(plan, version);
+        staged.remove(plan);
     }
 
     private void put(String key, KpiSnapshot s) {
@@ -303,11 +313,6 @@ public final class KpiView implements KpiTable, AutoCloseable {
     @Override
     public List<KpiSnapshot> all() {
         return read(() -> new ArrayList<>(table.values()));
-    }
-
-    @Override
-    public KpiSnapshot get(int year, String id) {
-        return table.get(year + "/" + id);
     }
 
     @Override

@@ -131,8 +131,8 @@ class BoundedFactsTest {
                     kpis.put(r.record().key(), s.snapshot());
                 }
             });
-            assertThat(kpis.get("2025/trucks").getActual()).isEqualTo(6.0);
-            assertThat(kpis.get("2025/trucks_vn").getActual()).isEqualTo(4.0);
+            assertThat(kpis.get("500113/2025/trucks").getActual()).isEqualTo(6.0);
+            assertThat(kpis.get("500113/2025/trucks_vn").getActual()).isEqualTo(4.0);
         }
     }
 

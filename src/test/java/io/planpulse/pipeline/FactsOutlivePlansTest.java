@@ -219,8 +219,8 @@ class FactsOutlivePlansTest {
             f.settle();
             // a version whose manifest promises more targets than arrived is never applied
             java.time.Instant at = java.time.Instant.now().plusSeconds(60);
-            List<org.apache.kafka.streams.KeyValue<String, byte[]>> recs = PlanPublisher.records(full(), Map.of(),
-                    "half", at, "half.yaml");
+            List<org.apache.kafka.streams.KeyValue<String, byte[]>> recs = PlanPublisher.records(full().inDistrict("500113"),
+                    Map.of(), "half", at, "half.yaml");
             for (var kv : recs.subList(0, 3)) {
                 f.planRecord(kv.key, kv.value);
             }
@@ -301,7 +301,7 @@ class FactsOutlivePlansTest {
                     .isEqualTo(Map.of("late", 1, "out_of_range", 1));
             f.load(revise(null, y -> y.replace("year: 2025", "year: 2026")));
             f.settle();
-            assertThat(f.table().get("2026/trucks").getActual()).isEqualTo(1.0);
+            assertThat(f.table().get("500113/2026/trucks").getActual()).isEqualTo(1.0);
         }
     }
 }

@@ -85,7 +85,7 @@ class PlanpulseTopologyTest {
             f.send(truck("d1", "2024-02-01T00:10:00+08:00", "VN", 1_000_000));
             f.send(truck("d2", "2024-01-31T23:50:00+08:00", "VN", 1_000_000));
             f.settle();
-            KpiSnapshot k = f.table().get("2024/trucks");
+            KpiSnapshot k = f.table().get("500113/2024/trucks");
             assertThat(k.getMonths().get(0).getValue()).isEqualTo(1.0);
             assertThat(k.getMonths().get(1).getValue()).isEqualTo(1.0);
             assertThat(k.getMonths().get(1).getCumulative()).isEqualTo(2.0);

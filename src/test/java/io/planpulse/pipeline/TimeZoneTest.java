@@ -69,7 +69,7 @@ class TimeZoneTest {
             f.send(truck("t-april", "2024-04-01T00:10:00+02:00", "VN", 1_000_000));
             f.send(truck("t-feb", "2024-03-01T00:30:00+01:00", "VN", 1_000_000)); // 29 Feb 23:30 in UTC: March
             f.settle();
-            io.planpulse.avro.KpiSnapshot trucks = f.table().get("2024/trucks");
+            io.planpulse.avro.KpiSnapshot trucks = f.table().get("500113/2024/trucks");
             assertThat(trucks).as("the 2024 plan's trucks; table %s; plans %s", f.table().keySet(), f.catalog().statuses()).isNotNull();
             var months = trucks.getMonths();
             assertThat(months.get(1).getValue()).as("February: nothing").isNull();

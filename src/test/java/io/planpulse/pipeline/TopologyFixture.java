@@ -117,7 +117,8 @@ public final class TopologyFixture implements AutoCloseable {
     public String load(Plan p) {
         Instant at = Instant.now().plusMillis(planRecords.size());
         String version = PlanPublisher.newVersion(at);
-        for (KeyValue<String, byte[]> kv : PlanPublisher.records(p, planRecords, version, at, "test")) {
+        for (KeyValue<String, byte[]> kv : PlanPublisher.records(p.inDistrict(settings.district()), planRecords, version, at,
+                "test", settings.district())) {
             plan.pipeInput(kv.key, kv.value);
             if (kv.value == null) {
                 planRecords.remove(kv.key);
@@ -197,7 +198,7 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public KpiSnapshot kpi(String id) {
-        return table.get("2025/" + id);
+        return table.get(settings.district() + "/2025/" + id);
     }
 
     Map<String, KpiSnapshot> table() {

@@ -48,8 +48,12 @@ class UpgradeInPlaceTest {
                     Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE), Serdes.String(), Topics.FLOW_FACT.serde()));
             KeyValueStore<String, ReportFact> reports = store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE), Serdes.String(), Topics.REPORT_FACT.serde()));
-            store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
-                    Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
+            KeyValueStore<String, KpiSnapshot> last = store(context, Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE), Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
+            // a KPI the old release published under year/id
+            last.put("2025/trucks", KpiSnapshot.newBuilder().setYear(2025).setId("trucks").setNameZh("x").setNameEn("x")
+                    .setCategory("logistics_trade").setUnit("trips").setKind("cumulative_flow").setComparator("at_least")
+                    .setStatus("on_track").setOverdue(false).setUpdatedAt(java.time.Instant.EPOCH).build());
             KeyValueStore<String, UnplannedSubject> unplanned = store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE), Serdes.String(),
                     Topics.UNPLANNED_SUBJECT.serde()));
@@ -93,17 +97,22 @@ class UpgradeInPlaceTest {
             context.scheduledPunctuators().stream().filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME)
                     .findFirst().orElseThrow().getPunctuator().punctuate(1_100);
             Map<String, KpiSnapshot> kpis = new TreeMap<>();
+            java.util.Set<String> tombstoned = new java.util.TreeSet<>();
             Map<String, UnplannedSubject> published = new TreeMap<>();
             context.forwarded().forEach(r -> {
-                if (r.record().value() instanceof KpiOutput.Snapshot s && s.snapshot() != null) {
+                if (r.record().value() instanceof KpiOutput.Snapshot s && s.snapshot() == null) {
+                    tombstoned.add(r.record().key());
+                } else if (r.record().value() instanceof KpiOutput.Snapshot s) {
                     kpis.put(r.record().key(), s.snapshot());
                 } else if (r.record().value() instanceof KpiOutput.Unplanned u) {
                     published.put(r.record().key(), u.subject());
                 }
             });
-            assertThat(kpis.get("2025/trucks").getActual()).as("5 + 2 in the overflow cell + 1").isEqualTo(8.0);
-            assertThat(kpis.get("2025/trucks_vn").getActual()).isEqualTo(6.0);
-            assertThat(kpis.get("2025/p1").getActual()).isEqualTo(0.3);
+            assertThat(kpis.get("500113/2025/trucks").getActual()).as("5 + 2 in the overflow cell + 1").isEqualTo(8.0);
+            assertThat(kpis.get("500113/2025/trucks_vn").getActual()).isEqualTo(6.0);
+            assertThat(kpis.get("500113/2025/p1").getActual()).isEqualTo(0.3);
+            assertThat(tombstoned).as("the KPI key written before districts").containsExactly("2025/trucks");
+            assertThat(last.get("2025/trucks")).isNull();
             assertThat(published).containsKey("2025/project_progress/p9_typo").containsKey(
                     "500113/2025/project_progress/p9_typo");
             assertThat(published.get("2025/project_progress/p9_typo")).as("the old key tombstoned").isNull();

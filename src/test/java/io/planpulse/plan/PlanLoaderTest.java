@@ -133,7 +133,7 @@ class PlanLoaderTest {
         assertThat(p.targets()).hasSize(1);
         assertThat(p.targets().get(0).nameEn()).isEqualTo("trucks");
         assertThat(p.warnings()).containsExactly(
-                "plan.yaml:2: ignoring unknown plan field 'note' (known: [qualitative_targets, report_deadline_day, targets, thresholds, timezone, year])",
+                "plan.yaml:2: ignoring unknown plan field 'note' (known: [district, district_name, qualitative_targets, report_deadline_day, targets, thresholds, timezone, year])",
                 "plan.yaml:12: ignoring unknown target field 'quote' (known: [baseline, binding, category, comparator, filter, id, kind, name_en, name_zh, owner, parent, scale, schedule, source, target, unit])",
                 "plan.yaml:4: target 'trucks': no name_en, shown as 'trucks'");
     }

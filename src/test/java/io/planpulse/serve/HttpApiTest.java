@@ -40,13 +40,17 @@ class HttpApiTest {
             "GET /api/kpis/2025/trucks/months", "GET /api/kpis//trucks",
             "GET /api/lagging", "GET /api/lagging?year=2025", "GET /api/outlook", "GET /api/outlook?year=2024",
             "GET /api/plans", "GET /api/unplanned", "GET /api/unplanned?year=2025",
-            "GET /api/unplanned?year=2025&district=500112",
+            "GET /api/unplanned?year=2025&district=500112", "GET /api/kpis?year=2025&district=500112",
+            "GET /api/kpis/2025/gdp", "GET /api/kpis/2025/gdp?district=500112", "GET /api/kpis/2025/gdp?district=5001",
+            "GET /api/lagging?year=2025&district=500113", "GET /api/districts?year=2025", "GET /api/districts",
+            "GET /metrics?district=500112",
             "GET /schemas", "GET /schemas/nope", "GET /schemas/truck_departure.avsc", "GET /nope", "GET /api");
 
     static KpiSnapshot.Builder kpi(int year, String id, String category, String comparator, String status) {
         return KpiSnapshot.newBuilder().setYear(year).setId(id).setNameZh("指标 " + id).setNameEn("Target \"" + id + "\"")
                 .setCategory(category).setUnit("trips").setKind("cumulative_flow").setComparator(comparator)
-                .setStatus(status).setOverdue(false).setUpdatedAt(Instant.parse("2025-06-30T16:00:00.123Z"));
+                .setStatus(status).setOverdue(false).setUpdatedAt(Instant.parse("2025-06-30T16:00:00.123Z"))
+                .setDistrict("500113").setDistrictName("巴南区");
     }
 
     static MonthValue month(String month, Double value, Double cumulative) {
@@ -83,7 +87,11 @@ class HttpApiTest {
                         .setProjectedCompletion(1.3).setOutlook("on_course").build(),
                 kpi(2024, "hub_tonnes", "logistics_trade", "at_least", "missed").setTarget(50.0).setActual(20.0)
                         .setCompletion(0.4).setExpected(1.0).setGap(-0.6).setProjected(20.0)
-                        .setProjectedCompletion(0.4).setOutlook("off_course").build());
+                        .setProjectedCompletion(0.4).setOutlook("off_course").build(),
+                // another district's plan with the same id: /api/kpis/2025/gdp needs ?district=
+                kpi(2025, "gdp", "economy", "about", "lagging").setDistrict("500112").setDistrictName("渝北区")
+                        .setTarget(6.0).setActual(5.0).setCompletion(0.8333333333333334).setExpected(1.0)
+                        .setGap(-0.16666666666666663).build());
     }
 
     static List<UnplannedSubject> unplanned() {
@@ -96,9 +104,9 @@ class HttpApiTest {
         PlanCatalog.Version v1 = new PlanCatalog.Version("v1", Instant.parse("2025-01-02T03:04:05Z"), 6, "test-2025.yaml");
         PlanCatalog.Version v2 = new PlanCatalog.Version("v2", Instant.parse("2025-03-01T00:00:00Z"), 7, null);
         PlanCatalog.Version legacy = new PlanCatalog.Version("legacy", null, 2, null);
-        return List.of(new PlanCatalog.YearStatus(2024, legacy, null),
-                new PlanCatalog.YearStatus(2025, v1, new PlanCatalog.Refusal(v2, "time zone UTC, not Asia/Shanghai")),
-                new PlanCatalog.YearStatus(2026, null, new PlanCatalog.Refusal(v2, "no \"targets\"")));
+        return List.of(new PlanCatalog.YearStatus("500113", 2024, legacy, null),
+                new PlanCatalog.YearStatus("500113", 2025, v1, new PlanCatalog.Refusal(v2, "time zone UTC, not Asia/Shanghai")),
+                new PlanCatalog.YearStatus("500113", 2026, null, new PlanCatalog.Refusal(v2, "no \"targets\"")));
     }
 
     /** The KPI table as the view would hold it, key order. */
@@ -106,7 +114,7 @@ class HttpApiTest {
         final NavigableMap<String, KpiSnapshot> table = new TreeMap<>();
 
         FixedTable(List<KpiSnapshot> all) {
-            all.forEach(s -> table.put(s.getYear() + "/" + s.getId(), s));
+            all.forEach(s -> table.put(s.getDistrict() + "/" + s.getYear() + "/" + s.getId(), s));
         }
 
         @Override
@@ -117,11 +125,6 @@ class HttpApiTest {
         @Override
         public List<KpiSnapshot> all() {
             return new ArrayList<>(table.values());
-        }
-
-        @Override
-        public KpiSnapshot get(int year, String id) {
-            return table.get(year + "/" + id);
         }
 
         @Override
