@@ -42,11 +42,19 @@ public final class SimulatedFeed {
     public static long live(KafkaProducer<byte[], byte[]> producer, Simulator sim, Clock clock, double rate,
                             long endNanos, Shutdown shutdown, Progress progress, long sentBefore)
             throws InterruptedException {
+        return live(producer, sim::live, clock, rate, endNanos, shutdown, progress, sentBefore);
+    }
+
+    /** {@link #live(KafkaProducer, Simulator, Clock, double, long, Shutdown, Progress, long)} of any source of events. */
+    public static long live(KafkaProducer<byte[], byte[]> producer,
+                            java.util.function.Function<Instant, JsonEvents.Event> sim, Clock clock, double rate,
+                            long endNanos, Shutdown shutdown, Progress progress, long sentBefore)
+            throws InterruptedException {
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         long sent = sentBefore;
         while (!shutdown.requested() && System.nanoTime() < endNanos) {
-            send(producer, sim.live(clock.instant()));
+            send(producer, sim.apply(clock.instant()));
             progress.tick(++sent);
             next += interval;
             long wait = next - System.nanoTime();

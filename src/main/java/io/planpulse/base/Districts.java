@@ -8,6 +8,48 @@ public final class Districts {
     private Districts() {
     }
 
+    /** 重庆市, the city whose districts the shipped plan and the simulation use. */
+    public static final String CHONGQING = "500000";
+
+    /**
+     * Chongqing's 38 district-level units (26 districts, 8 counties, 4 autonomous counties; GB/T 2260), Banan first
+     * (the district of the shipped plan), then in code order: what {@code --districts N} takes the first N of.
+     */
+    public static final java.util.List<String[]> CHONGQING_DISTRICTS = java.util.List.of(
+            new String[] {"500113", "巴南区", "Banan"}, new String[] {"500101", "万州区", "Wanzhou"},
+            new String[] {"500102", "涪陵区", "Fuling"}, new String[] {"500103", "渝中区", "Yuzhong"},
+            new String[] {"500104", "大渡口区", "Dadukou"}, new String[] {"500105", "江北区", "Jiangbei"},
+            new String[] {"500106", "沙坪坝区", "Shapingba"}, new String[] {"500107", "九龙坡区", "Jiulongpo"},
+            new String[] {"500108", "南岸区", "Nan'an"}, new String[] {"500109", "北碚区", "Beibei"},
+            new String[] {"500110", "綦江区", "Qijiang"}, new String[] {"500111", "大足区", "Dazu"},
+            new String[] {"500112", "渝北区", "Yubei"}, new String[] {"500114", "黔江区", "Qianjiang"},
+            new String[] {"500115", "长寿区", "Changshou"}, new String[] {"500116", "江津区", "Jiangjin"},
+            new String[] {"500117", "合川区", "Hechuan"}, new String[] {"500118", "永川区", "Yongchuan"},
+            new String[] {"500119", "南川区", "Nanchuan"}, new String[] {"500120", "璧山区", "Bishan"},
+            new String[] {"500151", "铜梁区", "Tongliang"}, new String[] {"500152", "潼南区", "Tongnan"},
+            new String[] {"500153", "荣昌区", "Rongchang"}, new String[] {"500154", "开州区", "Kaizhou"},
+            new String[] {"500155", "梁平区", "Liangping"}, new String[] {"500156", "武隆区", "Wulong"},
+            new String[] {"500229", "城口县", "Chengkou"}, new String[] {"500230", "丰都县", "Fengdu"},
+            new String[] {"500231", "垫江县", "Dianjiang"}, new String[] {"500233", "忠县", "Zhong"},
+            new String[] {"500235", "云阳县", "Yunyang"}, new String[] {"500236", "奉节县", "Fengjie"},
+            new String[] {"500237", "巫山县", "Wushan"}, new String[] {"500238", "巫溪县", "Wuxi"},
+            new String[] {"500240", "石柱土家族自治县", "Shizhu"}, new String[] {"500241", "秀山土家族苗族自治县", "Xiushan"},
+            new String[] {"500242", "酉阳土家族苗族自治县", "Youyang"}, new String[] {"500243", "彭水苗族土家族自治县", "Pengshui"});
+
+    private static final java.util.Map<String, String> NAMES = names();
+
+    private static java.util.Map<String, String> names() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put(CHONGQING, "重庆市");
+        CHONGQING_DISTRICTS.forEach(d -> m.put(d[0], d[1]));
+        return java.util.Map.copyOf(m);
+    }
+
+    /** A district's name: a Chongqing district's, or the code itself for any other. */
+    public static String name(String code) {
+        return NAMES.getOrDefault(code, code);
+    }
+
     /** Six ASCII digits. */
     public static boolean isCode(String v) {
         if (v == null || v.length() != 6) {

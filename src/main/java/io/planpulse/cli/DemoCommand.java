@@ -13,6 +13,7 @@ import io.planpulse.app.SimulatedFeed;
 import io.planpulse.app.TopicAdmin;
 import io.planpulse.broker.EmbeddedBroker;
 import io.planpulse.plan.Plan;
+import io.planpulse.simulate.CitySimulation;
 import io.planpulse.simulate.Simulator;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -54,10 +55,26 @@ public final class DemoCommand implements Callable<Integer> {
     long seed = 2025;
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
+    @Option(names = "--districts", paramLabel = "N", description = "N districts (the first N of Chongqing's 38, Banan "
+            + "first), each with a plan derived from the shipped one, plus the city's aggregate plan (500000), and "
+            + "their events. Without it: Banan alone.")
+    Integer districts;
 
     @Override
     public Integer call() throws Exception {
+        if (districts != null && !plans.isEmpty()) {
+            throw new BadInput("demo: --districts derives every plan from the shipped one: give it without --plan");
+        }
         List<Plan> loaded = Inputs.plans(plans);
+        CitySimulation city = null;
+        if (districts != null) {
+            try {
+                city = new CitySimulation(loaded.get(0), districts, seed);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("demo: " + e.getMessage());
+            }
+            loaded = city.plans();
+        }
         Inputs.checkFiles(replays);
         // the demo deploys in its first plan's zone (the default zone when the plan names none)
         ZoneId zone = ZoneId.of(loaded.get(0).timezone());
@@ -84,13 +101,19 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < loaded.size(); i++) {
                 Plan p = loaded.get(i);
                 // GET /api/plans names the file; the default plan is the one shipped in the jar
-                String source = plans == null || plans.isEmpty() ? "banan-2025.yaml (shipped)"
+                String source = city != null ? "derived from banan-2025.yaml (demo --districts)"
+                        : plans == null || plans.isEmpty() ? "banan-2025.yaml (shipped)"
                         : plans.get(i).getFileName().toString();
                 PlanLoad.Published n = PlanLoad.publish(p, config.clients(), source, config.get(Config.DISTRICT));
-                err.printf("plan %d: version %s, %d targets loaded%n", p.year(), n.version(), n.targets());
+                err.printf("plan %d%s: version %s, %d targets loaded%n", p.year(),
+                        p.district() == null ? "" : " of " + p.district() + " " + p.districtName(), n.version(),
+                        n.targets());
             }
-            Plan simulated = loaded.get(loaded.size() - 1);
-            Simulator sim = noSimulate ? null : new Simulator(simulated, seed);
+            Plan simulated = city != null ? loaded.get(0) : loaded.get(loaded.size() - 1);
+            Simulator single = noSimulate || city != null ? null : new Simulator(simulated, seed);
+            CitySimulation many = noSimulate ? null : city;
+            Feed sim = single != null ? new Feed(single::lastYear, single::history, single::live)
+                    : many != null ? new Feed(many::lastYear, many::history, many::live) : null;
             // Last year's simulated facts reach the pipeline before last year closes, as they would have.
             Instant lastYearFeed = Collections.min(List.of(clock.instant(),
                     SimulatedFeed.lastYearCloses(loaded, simulated, zone).minusMillis(1)));
@@ -132,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("ready " + app.url());
                 System.out.flush();
                 if (sim != null && rate > 0) {
-                    SimulatedFeed.live(producer, sim, clock, rate, Long.MAX_VALUE, shutdown, Progress.quiet(), 0);
+                    SimulatedFeed.live(producer, sim.live(), clock, rate, Long.MAX_VALUE, shutdown, Progress.quiet(), 0);
                 } else {
                     shutdown.await();
                 }
@@ -151,6 +174,19 @@ public final class DemoCommand implements Callable<Integer> {
             shutdown.finished();
         }
         return 0;
+    }
+
+    /** One district's simulator or a city's: last year, the year so far, live events. */
+    record Feed(java.util.function.BiConsumer<Instant, java.util.function.Consumer<io.planpulse.events.JsonEvents.Event>> lastYear,
+                java.util.function.BiConsumer<Instant, java.util.function.Consumer<io.planpulse.events.JsonEvents.Event>> history,
+                java.util.function.Function<Instant, io.planpulse.events.JsonEvents.Event> live) {
+        void lastYear(Instant until, java.util.function.Consumer<io.planpulse.events.JsonEvents.Event> sink) {
+            lastYear.accept(until, sink);
+        }
+
+        void history(Instant until, java.util.function.Consumer<io.planpulse.events.JsonEvents.Event> sink) {
+            history.accept(until, sink);
+        }
     }
 
     /** The pipeline on this configuration; a port that cannot be bound is a bad argument. */

@@ -6,6 +6,7 @@ import io.planpulse.app.Shutdown;
 import io.planpulse.app.SimulatedFeed;
 import io.planpulse.app.TopicAdmin;
 import io.planpulse.plan.Plan;
+import io.planpulse.simulate.CitySimulation;
 import io.planpulse.simulate.Simulator;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +42,10 @@ public final class SimulateCommand implements Callable<Integer> {
     Long duration;
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
+    @Option(names = "--districts", paramLabel = "N", description = "Events of N districts (the first N of Chongqing's "
+            + "38, Banan first), each following a plan derived from the shipped one (demo --districts N loads those "
+            + "plans and the city's). Without it: Banan alone.")
+    Integer districts;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +54,18 @@ public final class SimulateCommand implements Callable<Integer> {
         List<Plan> loaded = Inputs.plans(plan == null ? List.of() : List.of(plan), zone);
         Clock clock = SimulatedFeed.demoClock(loaded, asOf == null ? null : Inputs.asOf(asOf, zone), zone);
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
-        Simulator sim = new Simulator(loaded.get(0), seed);
+        if (districts != null && plan != null) {
+            throw new BadInput("simulate: --districts derives every plan from the shipped one: give it without --plan");
+        }
+        Simulator single = districts == null ? new Simulator(loaded.get(0), seed) : null;
+        CitySimulation city;
+        try {
+            city = districts == null ? null : new CitySimulation(loaded.get(0), districts, seed);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("simulate: " + e.getMessage());
+        }
+        DemoCommand.Feed sim = single != null ? new DemoCommand.Feed(single::lastYear, single::history, single::live)
+                : new DemoCommand.Feed(city::lastYear, city::history, city::live);
         Progress progress = quiet ? Progress.quiet() : new Progress("simulate", System.err);
         long[] n = {0};
         Shutdown shutdown = new Shutdown();
@@ -76,7 +92,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 producer.flush();
             }
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
-            n[0] = SimulatedFeed.live(producer, sim, clock, Math.max(rate, 0.001), end, shutdown, progress, n[0]);
+            n[0] = SimulatedFeed.live(producer, sim.live(), clock, Math.max(rate, 0.001), end, shutdown, progress, n[0]);
         } finally {
             shutdown.finished();
         }

@@ -69,9 +69,15 @@ public final class KpiEngine {
      * Figures of one target before the KPI is read off them: actual, months and projection already divided by the
      * scale; the target as the exact decimal (a rollup's: the sum of its children's); f(t) at the target's clock.
      */
-    private record Rolled(BigDecimal actual, BigDecimal[] values, BigDecimal[] cumulative, boolean hasData,
-                          boolean reportFed, YearMonth dataThrough, BigDecimal target, boolean overdue,
-                          long lastEventAt, BigDecimal projected, BigDecimal share) {
+    /**
+     * A target's figures as exact decimals, before they become a {@link Kpi}: what a {@code children} rollup sums of
+     * its children, and what a {@code districts:<target_id>} target sums of that target in the covered districts'
+     * plans (a caller keeps them from one plan's evaluation for another's: {@link #evaluate(List, Map, Map, Instant,
+     * Map, Map)}). Opaque outside this class.
+     */
+    public record Rolled(BigDecimal actual, BigDecimal[] values, BigDecimal[] cumulative, boolean hasData,
+                         boolean reportFed, YearMonth dataThrough, BigDecimal target, boolean overdue,
+                         long lastEventAt, BigDecimal projected, BigDecimal share) {
     }
 
     /**
@@ -94,6 +100,19 @@ public final class KpiEngine {
      */
     public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data,
                                             Map<String, TargetData> lastYear, Instant asOf) {
+        return evaluate(targets, data, lastYear, asOf, Map.of(), new HashMap<>());
+    }
+
+    /**
+     * As {@link #evaluate(List, Map, Map, Instant)}, for a plan with {@code districts:<target_id>} targets (CONTRACT
+     * section 4): each sums, as a {@code children} rollup sums its children, the rollups in {@code districts} under
+     * its own id (that target as the covered districts' plans evaluated it; a target without an entry is read as a
+     * leaf over {@code data}, as the dispatch report reads a published one). Every target's rollup goes to
+     * {@code rolled}, for the plans that sum this one's.
+     */
+    public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data,
+                                            Map<String, TargetData> lastYear, Instant asOf,
+                                            Map<String, List<Rolled>> districts, Map<String, Rolled> rolled) {
         Map<String, TargetData> previous = lastYear == null ? Map.of() : lastYear;
         Map<String, Target> byId = new LinkedHashMap<>();
         Map<String, List<String>> children = new HashMap<>();
@@ -105,10 +124,9 @@ public final class KpiEngine {
                 children.computeIfAbsent(t.parent(), k -> new ArrayList<>()).add(t.id());
             }
         }
-        Map<String, Rolled> rolled = new HashMap<>();
         Map<String, Kpi> out = new LinkedHashMap<>();
         for (Target t : targets) {
-            Rolled r = roll(t, byId, children, data, previous, asOf, rolled);
+            Rolled r = roll(t, byId, children, data, previous, asOf, rolled, districts);
             out.put(t.id(), kpi(t, r, children.getOrDefault(t.id(), List.of()), asOf));
         }
         return out;
@@ -116,14 +134,17 @@ public final class KpiEngine {
 
     private static Rolled roll(Target t, Map<String, Target> byId, Map<String, List<String>> children,
                                Map<String, TargetData> data, Map<String, TargetData> lastYear, Instant asOf,
-                               Map<String, Rolled> memo) {
+                               Map<String, Rolled> memo, Map<String, List<Rolled>> districts) {
         Rolled done = memo.get(t.id());
         if (done != null) {
             return done;
         }
         Rolled r = t.source() == Source.CHILDREN
                 ? rollChildren(t, children.getOrDefault(t.id(), List.of()).stream()
-                        .map(c -> roll(byId.get(c), byId, children, data, lastYear, asOf, memo)).toList(), asOf)
+                        .map(c -> roll(byId.get(c), byId, children, data, lastYear, asOf, memo, districts)).toList(),
+                        asOf)
+                : t.source() == Source.DISTRICTS && districts.containsKey(t.id())
+                ? rollChildren(t, districts.get(t.id()), asOf)
                 : leaf(t, data.getOrDefault(t.id(), TargetData.empty()), lastYear.get(t.id()), asOf);
         memo.put(t.id(), r);
         return r;
@@ -306,7 +327,7 @@ public final class KpiEngine {
      * the value of the latest period reported. Over the last, they are last year's shares; the scale cancels out.
      */
     private static BigDecimal[] lastYearCumulative(Target t, TargetData lastYear) {
-        if (lastYear == null || t.source() == Source.CHILDREN) {
+        if (lastYear == null || t.source().isRollup()) {
             return null;
         }
         BigDecimal[] upTo = new BigDecimal[12];

@@ -2,6 +2,7 @@ package io.planpulse.kpistage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.planpulse.avro.DistrictFigure;
 import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.StatusChange;
 import io.planpulse.avro.UnplannedSubject;
@@ -85,6 +86,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Map<String, Facts.ReportCell> dirtyReports = new LinkedHashMap<>();
     /** The snapshots last published, by year/id (a heap copy of the store {@code last}). */
     private final Map<String, KpiSnapshot> published = new HashMap<>();
+    /** Every target's rollup as its plan (district/year) was last evaluated: what districts: targets sum. */
+    private final Map<String, Map<String, KpiEngine.Rolled>> rolledByPlan = new HashMap<>();
     /** The unplanned subjects last published, by year/stream/subject. */
     private final Map<String, UnplannedSubject> unplanned = new HashMap<>();
     /** The flow targets' queries over their own year (key year/id) and over the year before (profiles). */
@@ -362,7 +365,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         if (all) {
             dropRetiredYears(plans, now);
         }
-        for (PlanCatalog.YearPlan p : plans.values()) {
+        // districts' plans before the plans that sum them (districts: sources), a code covering fewer first
+        for (PlanCatalog.YearPlan p : inEvaluationOrder(plans.values())) {
             if ((all || touched(p)) && !retired(p.year(), now)) {
                 evaluate(p, now);
             }
@@ -404,6 +408,23 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             }
         }
         return false;
+    }
+
+    /** Plans of districts that cover no other first, then aggregates by how little they cover (500100 before 500000). */
+    private static List<PlanCatalog.YearPlan> inEvaluationOrder(Collection<PlanCatalog.YearPlan> plans) {
+        List<PlanCatalog.YearPlan> out = new ArrayList<>(plans);
+        out.sort(java.util.Comparator.comparingInt((PlanCatalog.YearPlan p) -> coverage(p.district()))
+                .thenComparing(PlanCatalog.YearPlan::key));
+        return out;
+    }
+
+    /** 0 for a code that covers only itself; more, the more trailing 00 pairs it has. */
+    private static int coverage(String code) {
+        int n = 0;
+        for (int end = code.length(); end >= 2 && code.startsWith("00", end - 2); end -= 2) {
+            n++;
+        }
+        return n;
     }
 
     /** The plans of a year, every district's. */
@@ -489,7 +510,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     /** What a target's definition selects of one year's facts; null when it selects nothing. */
     private TargetData data(PlanCatalog.YearPlan p, Target t, Map<String, Facts.Query> queries, int factYear) {
         Source s = t.source();
-        if (s == Source.CHILDREN) {
+        if (s.isRollup()) {
             return null;
         }
         if (s.stream().isFlow()) {
@@ -526,6 +547,49 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return c == null ? null : c.toData();
     }
 
+    /**
+     * What a {@code districts:<target_id>} target sums (CONTRACT section 4): that target as the same year's plans of
+     * the districts the plan covers (not itself) last evaluated it, with their figures; the covered districts with a
+     * plan that lacks it, or with facts and no plan, are missing.
+     */
+    private void sumDistricts(PlanCatalog.YearPlan p, Target t, Map<String, List<KpiEngine.Rolled>> out,
+                              Map<String, List<DistrictFigure>> figures, Map<String, List<String>> missing) {
+        String ref = t.sourceTarget();
+        List<KpiEngine.Rolled> rolls = new ArrayList<>();
+        List<DistrictFigure> fs = new ArrayList<>();
+        Set<String> without = new TreeSet<>(districtsWithFacts(p.year()));
+        for (PlanCatalog.YearPlan q : catalog.plans().values()) {
+            if (q.year() == p.year() && !q.district().equals(p.district()) && Districts.covers(p.district(), q.district())) {
+                without.add(q.district());
+                Map<String, KpiEngine.Rolled> r = rolledByPlan.get(q.key());
+                KpiEngine.Rolled roll = r == null ? null : r.get(ref);
+                if (roll != null) {
+                    rolls.add(roll);
+                    KpiSnapshot s = published.get(q.district() + "/" + q.year() + "/" + ref);
+                    fs.add(new DistrictFigure(q.district(), s == null ? null : s.getActual(),
+                            s == null ? null : s.getTarget()));
+                    without.remove(q.district());
+                }
+            }
+        }
+        without.remove(p.district());
+        without.removeIf(d -> !Districts.covers(p.district(), d));
+        out.put(t.id(), rolls);
+        figures.put(t.id(), fs);
+        missing.put(t.id(), List.copyOf(without));
+    }
+
+    /** The districts with facts (flows or reports) in a year. */
+    private Set<String> districtsWithFacts(int y) {
+        Set<String> out = new TreeSet<>();
+        Facts.YearFacts f = facts.get(y);
+        if (f != null) {
+            f.allFlows().values().forEach(cells -> cells.keySet().forEach(k -> out.add(Facts.districtOf(k))));
+            f.allReports().values().forEach(subjects -> subjects.keySet().forEach(k -> out.add(Facts.districtOf(k))));
+        }
+        return out;
+    }
+
     private void evaluate(PlanCatalog.YearPlan p, Instant now) {
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
@@ -539,7 +603,17 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 lastYear.put(t.id(), l);
             }
         }
-        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now);
+        Map<String, List<KpiEngine.Rolled>> fromDistricts = new HashMap<>();
+        Map<String, List<DistrictFigure>> figures = new HashMap<>();
+        Map<String, List<String>> missing = new HashMap<>();
+        for (Target t : p.targets()) {
+            if (t.source() == Source.DISTRICTS) {
+                sumDistricts(p, t, fromDistricts, figures, missing);
+            }
+        }
+        Map<String, KpiEngine.Rolled> rolled = new HashMap<>();
+        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now, fromDistricts, rolled);
+        rolledByPlan.put(p.key(), rolled);
         String version = p.version().version();
         int size = p.targets().size();
         for (Kpi k : kpis.values()) {
@@ -547,6 +621,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             KpiSnapshot next = Snapshots.toAvro(k, now, version, size);
             next.setDistrict(p.district());
             next.setDistrictName(p.districtName());
+            if (k.plan().source() == Source.DISTRICTS) {
+                next.setDistricts(figures.get(k.plan().id()));
+                next.setMissingDistricts(missing.get(k.plan().id()));
+            }
             KpiSnapshot prev = published.get(key);
             if (Snapshots.sameFigures(next, prev)) {
                 continue;

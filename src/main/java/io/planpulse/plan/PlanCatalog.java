@@ -314,7 +314,7 @@ public final class PlanCatalog {
                 LOG.debug("{} version {}: {} of {} targets so far", name, v.version(), recs.size(), m.getTargets());
                 continue; // not all of it has arrived: never apply half a version
             }
-            Refusal refused = refusal(year, v, m.getTimezone(), recs);
+            Refusal refused = refusal(planDistrict, year, v, m.getTimezone(), recs);
             if (refused != null) {
                 Refusal prev = refusals.put(key, refused);
                 if (prev == null || !prev.version().version().equals(v.version())) {
@@ -328,7 +328,7 @@ public final class PlanCatalog {
         }
         if (manifests.isEmpty() && !legacy.isEmpty() && current == null) {
             Version v = new Version("legacy", null, legacy.size(), null);
-            Refusal refused = refusal(year, v, legacy.get(0).getTimezone(), legacy);
+            Refusal refused = refusal(planDistrict, year, v, legacy.get(0).getTimezone(), legacy);
             if (refused == null) {
                 apply(planDistrict, legacy.get(0).getDistrictName(), year, v, legacy);
             } else {
@@ -361,7 +361,7 @@ public final class PlanCatalog {
     }
 
     /** Why this deployment cannot apply a complete version, or null. */
-    private Refusal refusal(int year, Version v, String timezone, List<PlanTarget> recs) {
+    private Refusal refusal(String planDistrict, int year, Version v, String timezone, List<PlanTarget> recs) {
         if (recs.isEmpty()) {
             return new Refusal(v, "the version has no targets");
         }
@@ -374,6 +374,10 @@ public final class PlanCatalog {
             if (!sameZone(zone, p.getTimezone())) {
                 return new Refusal(v, "target " + p.getId() + " has timezone " + p.getTimezone()
                         + ", not the deployment's " + zone.getId());
+            }
+            if (Source.districtsTarget(p.getSource()) != null && !io.planpulse.base.Districts.isAggregate(planDistrict)) {
+                return new Refusal(v, "target " + p.getId() + " has source " + p.getSource() + ", but the plan's district "
+                        + planDistrict + " covers no other district (only a code ending in 00 does)");
             }
             if (p.getYear() != year) {
                 return new Refusal(v, "target " + p.getId() + " is of year " + p.getYear() + ", not " + year);

@@ -15,7 +15,7 @@ public final class PlanCodec {
                 .setCategory(t.category()).setUnit(t.unit()).setKind(t.kind().wire())
                 .setComparator(t.comparator().wire()).setTarget(t.target()).setScale(t.scale())
                 .setBaseline(t.baseline()).setSchedule(t.schedule()).setParent(t.parent())
-                .setSource(t.source().wire()).setFilter(Map.copyOf(t.filter())).setOwner(t.owner())
+                .setSource(t.sourceWire()).setFilter(Map.copyOf(t.filter())).setOwner(t.owner())
                 .setBinding(t.binding()).setTimezone(t.timezone()).setReportDeadlineDay(t.reportDeadlineDay())
                 .setThresholdAhead(t.thresholds().ahead()).setThresholdLagging(t.thresholds().lagging())
                 .setThresholdSeverelyLagging(t.thresholds().severelyLagging())
@@ -27,6 +27,7 @@ public final class PlanCodec {
                 Kind.fromWire(p.getKind()), Comparator.fromWire(p.getComparator()), p.getTarget(), p.getScale(),
                 p.getBaseline(), List.copyOf(p.getSchedule()), p.getParent(), Source.fromWire(p.getSource()),
                 Map.copyOf(p.getFilter()), p.getOwner(), p.getBinding(), p.getTimezone(), p.getReportDeadlineDay(),
-                new Thresholds(p.getThresholdAhead(), p.getThresholdLagging(), p.getThresholdSeverelyLagging()));
+                new Thresholds(p.getThresholdAhead(), p.getThresholdLagging(), p.getThresholdSeverelyLagging()),
+                Source.districtsTarget(p.getSource()));
     }
 }

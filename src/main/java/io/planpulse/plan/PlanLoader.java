@@ -108,6 +108,7 @@ public final class PlanLoader {
                     + "e.g. \"500113\"), not '" + district + "'");
         }
         String districtName = string(fields, "district_name", false);
+        planDistrict = district;
         String timezone = string(fields, "timezone", false);
         if (timezone == null) {
             timezone = deploymentZone.getId();
@@ -153,6 +154,9 @@ public final class PlanLoader {
                 district, districtName);
     }
 
+    /** The district the file names, or null; a districts: source needs one that covers others. */
+    private String planDistrict;
+
     private Target target(Node n, int year, String timezone, int deadline, Thresholds thresholds) {
         if (!(n instanceof MappingNode m)) {
             problem(n, "each target is a mapping");
@@ -174,9 +178,22 @@ public final class PlanLoader {
         Comparator comparator = parse(f.get("comparator"), Comparator::fromWire, where);
         Source source = parse(f.get("source"), Source::fromWire, where);
         requirePresent(f, m, where, "kind", "comparator", "source");
+        String sourceTarget = null;
+        if (source == Source.DISTRICTS) {
+            sourceTarget = Source.districtsTarget(((ScalarNode) f.get("source")).getValue());
+            if (!ID.matcher(sourceTarget).matches()) {
+                problem(f.get("source"), where + ": source districts:<target_id> names '" + sourceTarget
+                        + "', not a target id ([a-z0-9_]+)");
+            }
+            if (planDistrict != null && !io.planpulse.base.Districts.isAggregate(planDistrict)) {
+                problem(f.get("source"), where + ": a districts: source in the plan of " + planDistrict
+                        + ", which covers no other district (only a code ending in 00 does, such as 500000)");
+            }
+        }
         Double target = number(f, "target", false);
-        if (target == null && source != null && source != Source.CHILDREN && f.get("target") == null) {
-            problem(m, where + ": target is required (only a children target may take the sum of its children's)");
+        if (target == null && source != null && !source.isRollup() && f.get("target") == null) {
+            problem(m, where + ": target is required (only a children or districts: target may take the sum of "
+                    + "the targets it sums)");
         }
         Double scale = number(f, "scale", false);
         if (scale == null) {
@@ -194,7 +211,8 @@ public final class PlanLoader {
             return null;
         }
         return new Target(year, id, nameZh, nameEn, category, unit, kind, comparator, target, scale, baseline,
-                schedule, parent, source, filter, owner, Boolean.TRUE.equals(binding), timezone, deadline, thresholds);
+                schedule, parent, source, filter, owner, Boolean.TRUE.equals(binding), timezone, deadline, thresholds,
+                sourceTarget);
     }
 
     private void checkHierarchy(List<Target> targets, Map<String, Integer> lines) {

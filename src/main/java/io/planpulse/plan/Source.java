@@ -12,7 +12,12 @@ public enum Source {
     TRADE_VALUE("trade_declarations:value", Stream.TRADE_DECLARATION, "value_cny"),
     HUB_TONNES("hub_throughput:tonnes", Stream.HUB_THROUGHPUT, "tonnes"),
     INDICATOR_REPORT("indicator_report", Stream.INDICATOR_REPORT, null),
-    CHILDREN("children", null, null);
+    CHILDREN("children", null, null),
+    /** {@code districts:<target_id>}: aggregate plans only, the sum of that target in the covered districts' plans. */
+    DISTRICTS("districts", null, null);
+
+    /** The prefix of a {@link #DISTRICTS} source on the wire, before the target id. */
+    public static final String DISTRICTS_PREFIX = "districts:";
 
     private final String wire;
     private final Stream stream;
@@ -48,8 +53,24 @@ public enum Source {
         return stream == null ? Set.of() : stream.filterableFields();
     }
 
+    /** True for the sources that sum other targets' results ({@code children}, {@code districts:}). */
+    public boolean isRollup() {
+        return this == CHILDREN || this == DISTRICTS;
+    }
+
+    /** The target a {@code districts:<target_id>} source names, or null for any other source. */
+    public static String districtsTarget(String wire) {
+        return wire != null && wire.startsWith(DISTRICTS_PREFIX) ? wire.substring(DISTRICTS_PREFIX.length()) : null;
+    }
+
     public static Source fromWire(String s) {
+        if (s != null && s.startsWith(DISTRICTS_PREFIX) && s.length() > DISTRICTS_PREFIX.length()) {
+            return DISTRICTS;
+        }
         for (Source src : values()) {
+            if (src == DISTRICTS) {
+                continue;
+            }
             if (src.wire.equals(s)) {
                 return src;
             }

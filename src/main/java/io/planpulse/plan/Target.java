@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * One target of a plan year, with the plan-wide settings it is evaluated under.
  *
- * @param target   null only for a {@link Source#CHILDREN} target that takes the sum of its children's targets
+ * @param target   null only for a rollup ({@link Source#CHILDREN}, {@link Source#DISTRICTS}) that takes the sum of
+ *                 the targets it sums
  * @param schedule 12 cumulative shares due by the end of each month, the last 1.0
+ * @param sourceTarget for {@code districts:<target_id>}, that target id; null for every other source
  */
 public record Target(
         int year,
@@ -29,7 +31,22 @@ public record Target(
         boolean binding,
         String timezone,
         int reportDeadlineDay,
-        Thresholds thresholds) {
+        Thresholds thresholds,
+        String sourceTarget) {
+
+    /** A target whose source names no other target (every source but {@code districts:<target_id>}). */
+    public Target(int year, String id, String nameZh, String nameEn, String category, String unit, Kind kind,
+                  Comparator comparator, Double target, double scale, Double baseline, List<Double> schedule,
+                  String parent, Source source, Map<String, String> filter, String owner, boolean binding,
+                  String timezone, int reportDeadlineDay, Thresholds thresholds) {
+        this(year, id, nameZh, nameEn, category, unit, kind, comparator, target, scale, baseline, schedule, parent,
+                source, filter, owner, binding, timezone, reportDeadlineDay, thresholds, null);
+    }
+
+    /** The source as the plan file writes it: {@code districts:<target_id>} with its target. */
+    public String sourceWire() {
+        return source == Source.DISTRICTS ? Source.DISTRICTS_PREFIX + sourceTarget : source.wire();
+    }
 
     public static final List<Double> LINEAR = java.util.stream.IntStream.rangeClosed(1, 12)
             .mapToObj(m -> m / 12.0).toList();

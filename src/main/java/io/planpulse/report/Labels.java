@@ -26,9 +26,6 @@ final class Labels {
             Map.entry("reform", new Text("改革", "Reform")),
             Map.entry("other", new Text("其他", "Other")));
 
-    private static final Map<String, String> DISTRICTS = Map.of(
-            "500113", "巴南区", "500112", "渝北区", "500000", "重庆市");
-
     private static final Map<String, String> UNITS = Map.ofEntries(
             Map.entry("CNY_100M", "亿元"), Map.entry("CNY_10k", "万元"), Map.entry("10k_tonnes", "万吨"),
             Map.entry("trips", "车次"), Map.entry("percent_growth", "%"), Map.entry("percent", "%"),
@@ -40,7 +37,7 @@ final class Labels {
     }
 
     static String districtName(String code) {
-        return DISTRICTS.getOrDefault(code, code);
+        return io.planpulse.base.Districts.name(code);
     }
 
     static String unit(String u) {

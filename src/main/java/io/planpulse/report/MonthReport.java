@@ -165,7 +165,7 @@ public final class MonthReport {
         Map<String, TargetData> out = new HashMap<>();
         for (Target t : targets) {
             KpiSnapshot s = snapshots.get(t.id());
-            if (s == null || t.source() == Source.CHILDREN) {
+            if (s == null || t.source() == Source.CHILDREN) { // a districts: target is read as its months
                 continue;
             }
             BigDecimal[] months = new BigDecimal[12];
@@ -189,7 +189,7 @@ public final class MonthReport {
     static Target unscaled(Target t) {
         return new Target(t.year(), t.id(), t.nameZh(), t.nameEn(), t.category(), t.unit(), t.kind(), t.comparator(),
                 t.target(), 1.0, t.baseline(), t.schedule(), t.parent(), t.source(), t.filter(), t.owner(),
-                t.binding(), t.timezone(), t.reportDeadlineDay(), t.thresholds());
+                t.binding(), t.timezone(), t.reportDeadlineDay(), t.thresholds(), t.sourceTarget());
     }
 
     private static DispatchReport.Series series(Target t, Kpi k, int month) {

@@ -1,5 +1,6 @@
 package io.planpulse.serve;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -24,7 +25,8 @@ final class ApiItems {
                 String status, boolean overdue, String parent, String owner, String dataThrough, Double projected,
                 Double projectedCompletion, String outlook, String updatedAt) {
         static Item of(KpiSnapshot s) {
-            return new Item(s.getDistrict(), s.getDistrictName() != null ? s.getDistrictName() : s.getDistrict(),
+            return new Item(s.getDistrict(), s.getDistrictName() != null ? s.getDistrictName()
+                    : s.getDistrict() == null ? null : io.planpulse.base.Districts.name(s.getDistrict()),
                     s.getId(), s.getYear(), s.getNameZh(), s.getNameEn(), s.getCategory(), s.getUnit(),
                     s.getKind(), s.getComparator(), s.getTarget(), s.getActual(), s.getCompletion(), s.getExpected(),
                     s.getGap(), s.getStatus(), s.getOverdue(), s.getParent(), s.getOwner(), s.getDataThrough(),
@@ -32,12 +34,24 @@ final class ApiItems {
         }
     }
 
-    /** {@code GET /api/kpis/{year}/{id}}: the item, its months and its children. */
-    record Detail(@JsonUnwrapped Item item, List<Month> months, List<String> children) {
+    /**
+     * {@code GET /api/kpis/{year}/{id}}: the item, its months and its children; for a {@code districts:} target also
+     * the covered districts' figures and the districts missing from the sum (left out for any other target).
+     */
+    record Detail(@JsonUnwrapped Item item, List<Month> months, List<String> children,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) List<DistrictFigure> districts,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) List<String> missingDistricts) {
         static Detail of(KpiSnapshot s) {
             return new Detail(Item.of(s), s.getMonths().stream()
-                    .map(m -> new Month(m.getMonth(), m.getValue(), m.getCumulative())).toList(), s.getChildren());
+                    .map(m -> new Month(m.getMonth(), m.getValue(), m.getCumulative())).toList(), s.getChildren(),
+                    s.getDistricts() == null ? null : s.getDistricts().stream()
+                            .map(d -> new DistrictFigure(d.getDistrict(), d.getActual(), d.getTarget())).toList(),
+                    s.getMissingDistricts());
         }
+    }
+
+    /** A covered district's figures in a {@code districts:} target's detail. */
+    record DistrictFigure(String district, Double actual, Double target) {
     }
 
     record Month(String month, Double value, Double cumulative) {

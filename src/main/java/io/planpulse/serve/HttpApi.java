@@ -192,8 +192,13 @@ public final class HttpApi implements AutoCloseable {
         Integer year = year(r);
         Map<String, List<KpiSnapshot>> byDistrict = new java.util.TreeMap<>();
         view.read(() -> {
-            view.all().stream().filter(inYear(r)).forEach(s ->
-                    byDistrict.computeIfAbsent(s.getDistrict(), k -> new ArrayList<>()).add(s));
+            view.all().stream().filter(inYear(r)).forEach(s -> {
+                byDistrict.computeIfAbsent(s.getDistrict(), k -> new ArrayList<>()).add(s);
+                // districts with facts and no plan that a city's districts: roll-up found
+                if (s.getMissingDistricts() != null) {
+                    s.getMissingDistricts().forEach(d -> byDistrict.computeIfAbsent(d, k -> new ArrayList<>()));
+                }
+            });
             view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
                     .forEach(u -> byDistrict.computeIfAbsent(u.getDistrict(), k -> new ArrayList<>()));
             return null;
@@ -213,7 +218,7 @@ public final class HttpApi implements AutoCloseable {
             Map<String, Integer> byOutlook = new java.util.TreeMap<>();
             int overdue = 0;
             int early = 0;
-            String name = code;
+            String name = io.planpulse.base.Districts.name(code);
             for (KpiSnapshot s : items) {
                 byStatus.merge(s.getStatus(), 1, Integer::sum);
                 if (s.getOutlook() != null) {

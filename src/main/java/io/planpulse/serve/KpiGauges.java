@@ -46,7 +46,7 @@ final class KpiGauges {
             info = tags.and("unit", s.getUnit(), "owner", s.getOwner() == null ? "" : s.getOwner(),
                     "name_zh", s.getNameZh(), "name_en", s.getNameEn(), "parent", s.getParent() == null ? "" : s.getParent(),
                     "comparator", s.getComparator(), "district_name",
-                    s.getDistrictName() == null ? d : s.getDistrictName());
+                    s.getDistrictName() == null ? io.planpulse.base.Districts.name(d) : s.getDistrictName());
         }
 
         boolean sameLabels(Series o) {

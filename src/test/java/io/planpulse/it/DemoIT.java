@@ -100,8 +100,8 @@ class DemoIT {
     void shouldListFilterAndRankKpis() throws Exception {
         JsonNode list = Http.get(url + "/api/kpis?year=2025").json();
         assertThat(list.size()).isEqualTo(11);
-        assertThat(list.get(0).fieldNames()).toIterable().containsExactly("id", "year", "name_zh", "name_en", "category",
-                "unit", "kind", "comparator", "target", "actual", "completion", "expected", "gap", "status", "overdue",
+        assertThat(list.get(0).fieldNames()).toIterable().containsExactly("district", "district_name", "id", "year",
+                "name_zh", "name_en", "category", "unit", "kind", "comparator", "target", "actual", "completion", "expected", "gap", "status", "overdue",
                 "parent", "owner", "data_through", "projected", "projected_completion", "outlook", "updated_at");
         JsonNode logistics = Http.get(url + "/api/kpis?year=2025&category=logistics_trade").json();
         assertThat(logistics.size()).isEqualTo(5);

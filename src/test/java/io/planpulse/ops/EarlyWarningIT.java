@@ -249,7 +249,8 @@ class EarlyWarningIT {
         assertThat(Double.parseDouble(annotations.path("completion").asText())).isCloseTo(0.5, within(1e-12));
         assertThat(Double.parseDouble(annotations.path("expected").asText())).isCloseTo(0.5, within(1e-12));
         assertThat(annotations.path("summary").asText())
-                .isEqualTo("越南班车 (Trucks to Vietnam) is on schedule but heading for a miss of its 2025 target");
+                .isEqualTo("越南班车 (Trucks to Vietnam) in 500113 巴南区 is on schedule but heading for a miss of its 2025 "
+                        + "target");
         assertThat(annotations.path("description").asText()).contains("projected year-end 800 trips")
                 .contains("while today it is on_track").contains("Owner: " + OWNER);
 

@@ -94,4 +94,79 @@ class DistrictPlansTest {
         assertThatThrownBy(() -> plan("50011", "x")).isInstanceOf(PlanException.class)
                 .hasMessageContaining("district must be a 6-digit");
     }
+
+    static final String CITY = """
+            year: 2025
+            district: "500000"
+            district_name: 重庆市
+            targets:
+              - id: trucks_total
+                name_zh: 各区跨境班车
+                name_en: Cross-border trucks, every district
+                category: logistics_trade
+                unit: trips
+                kind: cumulative_flow
+                comparator: at_least
+                source: districts:trucks
+              - id: p1_total
+                name_zh: 项目一
+                name_en: Project one, every district
+                category: investment_projects
+                unit: CNY_100M
+                kind: cumulative_flow
+                comparator: at_least
+                target: 3
+                source: districts:p1
+            """;
+
+    @Test
+    void shouldSumATargetOfTheCoveredDistrictsPlansAndNameTheDistrictsMissingFromTheSum() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(AS_OF, ZoneId.of("Asia/Shanghai"),
+                PlanpulseTopology.DEFAULT_MAX_CELLS, "500113")) {
+            f.load(plan(null, null));
+            f.load(plan("500112", "渝北区"));
+            f.load(PlanLoader.load("city.yaml", new StringReader(CITY)));
+            for (int i = 0; i < 3; i++) {
+                f.send(truckIn("b" + i, null));
+            }
+            f.send(truckIn("y1", "500112"));
+            f.send(truckIn("j1", "500105")); // 江北区: facts, no plan
+            f.send(p1In("r1", "500113", 20_000_000));
+            f.send(p1In("r2", "500112", 5_000_000));
+            f.settle();
+
+            KpiSnapshot total = f.table().get("500000/2025/trucks_total");
+            assertThat(total.getActual()).as("Banan's 3 and Yubei's 1; Jiangbei has no plan").isEqualTo(4.0);
+            assertThat(total.getTarget()).as("no target of its own: the sum of theirs").isEqualTo(2400.0);
+            assertThat(total.getDistricts()).extracting(d -> d.getDistrict() + "=" + d.getActual() + "/" + d.getTarget())
+                    .containsExactly("500112=1.0/1200.0", "500113=3.0/1200.0");
+            assertThat(total.getMissingDistricts()).containsExactly("500105");
+            KpiSnapshot p1 = f.table().get("500000/2025/p1_total");
+            assertThat(p1.getActual()).isEqualTo(0.25);
+            assertThat(p1.getTarget()).as("its own target").isEqualTo(3.0);
+            assertThat(f.table().get("500113/2025/trucks").getDistricts()).as("only districts: targets").isNull();
+
+            f.send(truckIn("y2", "500112"));
+            f.settle();
+            assertThat(f.table().get("500000/2025/trucks_total").getActual()).as("a district's new fact").isEqualTo(5.0);
+        }
+    }
+
+    @Test
+    void shouldRefuseADistrictsSourceInAPlanThatCoversNoOtherDistrict() throws Exception {
+        String banan = CITY.replace("district: \"500000\"", "district: \"500113\"");
+        assertThatThrownBy(() -> PlanLoader.load("banan.yaml", new StringReader(banan)))
+                .isInstanceOf(PlanException.class).hasMessageContaining("covers no other district");
+        // a file without a district is the deployment's: refused by the pipeline when that covers no other
+        String noDistrict = CITY.replace("district: \"500000\"\n", "");
+        try (TopologyFixture f = new TopologyFixture(AS_OF, ZoneId.of("Asia/Shanghai"),
+                PlanpulseTopology.DEFAULT_MAX_CELLS, "500113")) {
+            f.load(PlanLoader.load("no-district.yaml", new StringReader(noDistrict)));
+            f.settle();
+            assertThat(f.catalog().statuses()).singleElement().satisfies(st -> {
+                assertThat(st.inForce()).isNull();
+                assertThat(st.lastRefused().reason()).contains("covers no other district");
+            });
+        }
+    }
 }

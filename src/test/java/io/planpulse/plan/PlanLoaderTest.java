@@ -121,9 +121,9 @@ class PlanLoaderTest {
         assertThat(problems(HEADER + TRUCKS.replace("id: trucks", "id: Trucks-1"))).singleElement().asString()
                 .contains("plan.yaml:3: ").contains("must match [a-z0-9_]+");
         assertThat(problems(HEADER + TRUCKS.replace("    target: 4800\n", ""))).singleElement().asString()
-                .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children target may take the sum of its children's)");
+                .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children or districts: target may take the sum of the targets it sums)");
         assertThat(problems(HEADER + TRUCKS.replace("    target: 4800\n", "    tagret: 4800\n"))).singleElement().asString()
-                .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children target may take the sum of its children's)");
+                .isEqualTo("plan.yaml:3: target 'trucks': target is required (only a children or districts: target may take the sum of the targets it sums)");
     }
 
     @Test
