@@ -66,6 +66,34 @@ public final class PlanLoad {
         return new Published(version, plan.targets().size(), removed);
     }
 
+    /**
+     * Publishes several plans (a city's districts') in one transaction, each as a new version of its district's year,
+     * reading planpulse.plan once; returns each plan's new version, in order.
+     */
+    public static List<String> publishAll(List<Plan> plans, Map<String, Object> clientConfig, String source,
+                                          String deployment) {
+        Map<String, byte[]> existing = current(clientConfig);
+        Instant loadedAt = Instant.now();
+        List<String> versions = new java.util.ArrayList<>();
+        Map<String, Object> p = new HashMap<>(clientConfig);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (Plan plan : plans) {
+                String version = PlanPublisher.newVersion(loadedAt);
+                versions.add(version);
+                for (KeyValue<String, byte[]> kv : PlanPublisher.records(plan.inDistrict(deployment), existing, version,
+                        loadedAt, source, deployment)) {
+                    producer.send(new ProducerRecord<>(Topics.PLAN.name(), kv.key, kv.value));
+                }
+            }
+            producer.commitTransaction();
+        }
+        return versions;
+    }
+
     /** The records planpulse.plan holds now (a tombstone removes one). */
     static Map<String, byte[]> current(Map<String, Object> clientConfig) {
         Map<String, byte[]> out = new HashMap<>();

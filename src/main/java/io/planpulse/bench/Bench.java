@@ -109,6 +109,9 @@ public final class Bench {
                 if (o.has("plan-scale")) {
                     results.put("plan_scale", PlanScale.measure(o, streams, clients, plan, AS_OF));
                 }
+                if (o.has("districts")) {
+                    results.put("districts", DistrictScale.measure(o, streams, clients, plan, AS_OF));
+                }
                 if (o.json() != null) { // a partial run: its figures, without the table
                     Report.writeJson(o.json(), results);
                 }
@@ -117,6 +120,9 @@ public final class Bench {
             results.put("freshness_ms", Freshness.measure(o, streams, clients, plan, AS_OF));
             if (o.has("plan-scale")) { // last: it adds project reports and loads a big plan
                 results.put("plan_scale", PlanScale.measure(o, streams, clients, plan, AS_OF));
+            }
+            if (o.has("districts")) { // after it: every district's plan and the city's loaded at once
+                results.put("districts", DistrictScale.measure(o, streams, clients, plan, AS_OF));
             }
             results.put("ratios", Map.of(
                     "pipeline_eos_vs_raw", pipeline.get(EOS).eps() / raw,

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param threads          num.stream.threads of each Streams client in the timed runs
  * @param runs             the runs to make, names of {@link #ALL_RUNS}
  * @param planTargets      targets of the large plan of the plan-scale run
+ * @param districts        districts of the districts run (their plans, derived from the shipped one, and the city's)
  * @param warmupSeconds    the least warm-up before each timed Streams run (0: none)
  * @param passes           timed passes of each Streams run
  * @param instances        Kafka Streams clients of the application in the timed runs
@@ -31,10 +32,10 @@ import java.util.Set;
 public record BenchOptions(long events, int partitions, int rate, int freshnessSeconds, int threads, Set<String> runs,
                            int planTargets, int warmupSeconds, int passes, int instances, int commitIntervalMs,
                            String compression, Map<String, String> streamsConfig, boolean trace, Path json,
-                           String bootstrap) {
+                           String bootstrap, int districts) {
     /** Every run there is, in the order they run. */
     public static final List<String> ALL_RUNS = List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
-            "pipeline-eos", "freshness", "raw-json", "pipeline-json-alos", "pipeline-json-eos", "plan-scale");
+            "pipeline-eos", "freshness", "raw-json", "pipeline-json-alos", "pipeline-json-eos", "plan-scale", "districts");
     /** The runs the table and the full JSON need. */
     static final List<String> STANDARD_RUNS = ALL_RUNS.subList(0, 6);
 

@@ -136,7 +136,7 @@ final class PlanScale {
     }
 
     /** Waits (at most 5 minutes) until the application has committed through {@code end}; fails if it stops. */
-    private static void awaitCommitted(Admin admin, String appId, Map<TopicPartition, Long> end, KafkaStreams streams,
+    static void awaitCommitted(Admin admin, String appId, Map<TopicPartition, Long> end, KafkaStreams streams,
                                        String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (!PipelineApp.committedThrough(admin, appId, end)) {

@@ -37,6 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--plan-targets", description = "Targets of the large plan of the plan-scale run: mostly projects "
             + "with a year of monthly reports each, and flow targets with filters (default ${DEFAULT-VALUE}).")
     int planTargets = 10_000;
+    @Option(names = "--districts", paramLabel = "N", description = "Districts of the districts run: N plans derived "
+            + "from the shipped one (Chongqing's 38 first, then synthetic 50xxxx codes) and the city's (default "
+            + "${DEFAULT-VALUE}).")
+    int districts = 38;
     @Option(names = "--warmup-seconds", description = "Before each timed Streams run, run the same topology with the "
             + "same guarantee under throw-away application ids at least this long and until the JIT is quiet, so the "
             + "timed run measures code compiled for it (default ${DEFAULT-VALUE}; 0 = no warm-up).")
@@ -88,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return new BenchOptions(events, partitions, rate, freshnessSeconds, threads, runs, planTargets,
                     warmupSeconds, passes, instances, commitIntervalMs, compression, streamsConfig, trace, json,
-                    bootstrap);
+                    bootstrap, districts);
         } catch (IllegalArgumentException e) {
             throw new BadInput("bench: " + e.getMessage());
         }

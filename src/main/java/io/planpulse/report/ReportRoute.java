@@ -44,6 +44,21 @@ public final class ReportRoute {
             List<KpiSnapshot> own = snapshots.stream()
                     .filter(s -> s.getDistrict() == null || s.getDistrict().equals(district)).toList();
             DispatchReport report = Reports.build(request, plan.targets(), own, district, null, null);
+            if (io.planpulse.base.Districts.isAggregate(district)) {
+                // a city's report: a section per covered district with a plan of the year as well
+                List<DispatchReport.District> sections = new java.util.ArrayList<>(report.districts());
+                for (PlanCatalog.YearPlan q : catalog.plans().values()) {
+                    if (q.year() == request.year() && !q.district().equals(district)
+                            && io.planpulse.base.Districts.covers(district, q.district())) {
+                        List<KpiSnapshot> theirs = snapshots.stream()
+                                .filter(s -> q.district().equals(s.getDistrict())).toList();
+                        sections.addAll(Reports.build(new ReportRequest(request.year(), request.month(), q.district(),
+                                request.format()), q.targets(), theirs, q.district(), null, null).districts());
+                    }
+                }
+                report = new DispatchReport(report.year(), report.month(), report.zone(), report.clock(),
+                        report.madeAt(), report.provisional(), report.planVersion(), List.copyOf(sections));
+            }
             body = Reports.render(report, request.format());
         } catch (Reports.NotFound e) {
             return error(404, e.getMessage());

@@ -59,6 +59,21 @@ public final class CitySimulation {
         plans.add(city(shipped, plans));
     }
 
+    /**
+     * For the bench: {@code n} district plans derived from the shipped one (Chongqing's 38, then synthetic codes
+     * 503000, 503001, ... named 模拟区 and the code), and the city's plan over them.
+     */
+    public static List<Plan> plans(Plan shipped, int n) {
+        List<Plan> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String[] d = i < Districts.CHONGQING_DISTRICTS.size() ? Districts.CHONGQING_DISTRICTS.get(i)
+                    : new String[] {String.format("50%04d", 3000 + i), null};
+            out.add(derive(shipped, d[0], d[1] != null ? d[1] : "模拟区" + d[0]));
+        }
+        out.add(city(shipped, out));
+        return out;
+    }
+
     /** The districts' plans, then the city's. */
     public List<Plan> plans() {
         return plans;

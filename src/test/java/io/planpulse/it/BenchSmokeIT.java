@@ -16,7 +16,7 @@ class BenchSmokeIT {
         Path json = dir.resolve("bench.json");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", "target/planpulse.jar", "bench", "--heap", "640m", "--events", "3000", "--warmup-seconds", "0", "--passes", "1",
-                "--freshness-seconds", "2", "--rate", "200", "--plan-targets", "300", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
+                "--freshness-seconds", "2", "--rate", "200", "--plan-targets", "300", "--districts", "3", "--json", json.toString()).redirectError(dir.resolve("bench.err").toFile()).start();
         String table = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(table).isZero();
@@ -51,6 +51,13 @@ class BenchSmokeIT {
         assertThat(scale.get("targets").asInt()).isEqualTo(300);
         assertThat(scale.get("plan_load_to_all_kpis_s").asDouble()).isPositive();
         assertThat(scale.get("apply_rounds_cpu_ms").asDouble()).isPositive();
+        // three districts' plans and the city's loaded at once: every KPI on planpulse.kpi, one scrape of them all
+        JsonNode districts = r.get("districts");
+        assertThat(districts.get("districts").asInt()).isEqualTo(3);
+        assertThat(districts.get("targets").asInt()).isGreaterThan(3 * 260);
+        assertThat(districts.get("plan_load_to_all_kpis_s").asDouble()).isPositive();
+        assertThat(districts.get("metrics_series").asLong()).isGreaterThan(3 * 260 * 10);
+        assertThat(districts.get("metrics_scrape_s").asDouble()).isPositive();
         JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
         assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
         assertThat(eos.get("startup_s").asDouble()).isPositive();

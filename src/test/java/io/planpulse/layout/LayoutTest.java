@@ -46,7 +46,7 @@ class LayoutTest {
         ALLOWED.put("importer", List.of("base", "events"));
         ALLOWED.put("app", List.of("base", "events", "pipeline", "plan", "report", "serve", "simulate"));
         ALLOWED.put("broker", List.of("app"));
-        ALLOWED.put("bench", List.of("app", "base", "broker", "events", "pipeline", "plan", "simulate"));
+        ALLOWED.put("bench", List.of("app", "base", "broker", "events", "pipeline", "plan", "serve", "simulate"));
     }
 
     private static JavaClasses main;
