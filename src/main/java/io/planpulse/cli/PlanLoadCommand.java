@@ -30,11 +30,22 @@ public final class PlanLoadCommand implements Callable<Integer> {
                     + "refuse this version%n", file, plan.timezone(), config.zone().getId());
             return BadInput.EXIT_CODE;
         }
+        String district = plan.districtOr(config.get(Config.DISTRICT));
+        if (!io.planpulse.base.Districts.isAggregate(district)) {
+            for (io.planpulse.plan.Target t : plan.targets()) {
+                if (t.source() == io.planpulse.plan.Source.DISTRICTS) {
+                    System.err.printf("%s: target '%s': a districts: source in the plan of %s, which covers no other "
+                            + "district (name an aggregate district in the file, such as district: \"500000\"); the "
+                            + "pipeline would refuse this version%n", file, t.id(), district);
+                    return BadInput.EXIT_CODE;
+                }
+            }
+        }
         TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
         PlanLoad.Published n = PlanLoad.publish(plan, config.clients(), file.getFileName().toString(),
                 config.get(Config.DISTRICT));
-        System.out.printf("plan %d: version %s published with %d targets (%d records of older versions removed)%n",
-                plan.year(), n.version(), n.targets(), n.removed());
+        System.out.printf("plan %d of %s: version %s published with %d targets (%d records of older versions "
+                + "removed)%n", plan.year(), district, n.version(), n.targets(), n.removed());
         return 0;
     }
 }
