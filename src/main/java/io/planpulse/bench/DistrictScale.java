@@ -5,8 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.planpulse.app.PipelineApp;
 import io.planpulse.app.PlanLoad;
-import io.planpulse.avro.KpiSnapshot;
-import io.planpulse.base.Stream;
 import io.planpulse.base.Topics;
 import io.planpulse.pipeline.PlanpulseTopology;
 import io.planpulse.plan.Plan;
@@ -15,8 +13,6 @@ import io.planpulse.simulate.CitySimulation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +20,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -59,7 +54,8 @@ final class DistrictScale {
             Map<TopicPartition, Long> kpiEnd = PipelineApp.endOffsets(admin, List.of(Topics.KPI.name()));
             long start = System.nanoTime();
             List<String> versions = PlanLoad.publishAll(plans, clients, "bench-districts", "500113");
-            double reflected = awaitAll(clients, kpiEnd, Set.copyOf(versions), targets, start);
+            double reflected = PlanScale.awaitSnapshots(clients, kpiEnd, Set.copyOf(versions), targets, start,
+                    Duration.ofMinutes(5), "districts");
             long rounds1 = all.count();
             double cpu1 = all.totalTime(TimeUnit.MILLISECONDS);
             System.err.printf("districts: %d districts and the city, %,d targets: plan load -> every KPI on "
@@ -104,31 +100,5 @@ final class DistrictScale {
             PlanLoad.publish(shipped, clients, "banan-2025.yaml"); // the shipped plan in force again
         }
         return out;
-    }
-
-    /** Seconds from {@code start} until every target of every plan has a snapshot of that plan's new version. */
-    private static double awaitAll(Map<String, Object> clients, Map<TopicPartition, Long> from, Set<String> versions,
-                                   int size, long start) throws Exception {
-        Set<String> seen = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = Freshness.kpiReader(clients)) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            long deadline = System.nanoTime() + 300_000_000_000L;
-            while (seen.size() < size) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("districts: only " + seen.size() + " of " + size
-                            + " KPIs of the new versions after 300 s");
-                }
-                for (var r : consumer.poll(Duration.ofMillis(20))) {
-                    if (r.value() != null) {
-                        KpiSnapshot s = Topics.KPI_SNAPSHOT.decode(r.value());
-                        if (versions.contains(s.getPlanVersion())) {
-                            seen.add(r.key());
-                        }
-                    }
-                }
-            }
-        }
-        return (System.nanoTime() - start) / 1e9;
     }
 }

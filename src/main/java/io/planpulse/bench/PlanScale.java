@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.planpulse.app.PipelineApp;
 import io.planpulse.app.PlanLoad;
-import io.planpulse.avro.KpiSnapshot;
 import io.planpulse.avro.ProjectProgress;
 import io.planpulse.base.Stream;
 import io.planpulse.base.Topics;
@@ -153,22 +152,28 @@ final class PlanScale {
     /** Seconds from {@code start} until every one of {@code size} targets has a snapshot of {@code version}. */
     private static double awaitVersion(Map<String, Object> clients, Map<TopicPartition, Long> from, String version,
                                        int size, long start) throws Exception {
+        return awaitSnapshots(clients, from, Set.of(version), size, start, Duration.ofSeconds(120), "plan-scale");
+    }
+
+    /**
+     * Seconds from {@code start} until {@code size} KPIs (by key) have a snapshot of one of {@code versions} on
+     * planpulse.kpi, read from {@code from}; fails after {@code limit}.
+     */
+    static double awaitSnapshots(Map<String, Object> clients, Map<TopicPartition, Long> from, Set<String> versions,
+                                 int size, long start, Duration limit, String what) throws Exception {
         Set<String> seen = new HashSet<>();
         try (KafkaConsumer<String, byte[]> consumer = Freshness.kpiReader(clients)) {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
-            long deadline = System.nanoTime() + 120_000_000_000L;
+            long deadline = System.nanoTime() + limit.toNanos();
             while (seen.size() < size) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("plan-scale: only " + seen.size() + " of " + size
-                            + " KPIs of the new version after 120 s");
+                    throw new IllegalStateException(what + ": only " + seen.size() + " of " + size
+                            + " KPIs of the new version(s) after " + limit.toSeconds() + " s");
                 }
                 for (var r : consumer.poll(Duration.ofMillis(20))) {
-                    if (r.value() != null) {
-                        KpiSnapshot s = Topics.KPI_SNAPSHOT.decode(r.value());
-                        if (version.equals(s.getPlanVersion())) {
-                            seen.add(s.getId());
-                        }
+                    if (r.value() != null && versions.contains(Topics.KPI_SNAPSHOT.decode(r.value()).getPlanVersion())) {
+                        seen.add(r.key());
                     }
                 }
             }

@@ -79,6 +79,9 @@ public final class ReportCommand implements Callable<Integer> {
         DispatchReport report;
         try {
             report = Reports.build(request, targets, snapshots.values(), d, version, madeAt);
+            if (io.planpulse.base.Districts.isAggregate(d)) {
+                report = withCoveredDistricts(report, config.clients(), request, d, deployment, madeAt);
+            }
         } catch (Reports.NotFound e) {
             throw new BadInput("report: " + e.getMessage());
         }
@@ -94,6 +97,35 @@ public final class ReportCommand implements Callable<Integer> {
                 report.districts().get(0).overdue().size(), report.districts().get(0).earlyWarnings().size(), file);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * A city's report with a section per covered district that has KPIs of the year on planpulse.kpi (CONTRACT
+     * section 7: for an aggregate plan, one row per covered district as well).
+     */
+    static DispatchReport withCoveredDistricts(DispatchReport report, Map<String, Object> clients,
+                                               ReportRequest request, String city, String deployment, Instant madeAt) {
+        java.util.Set<String> covered = new java.util.TreeSet<>();
+        TopicAdmin.readTable(clients, Topics.KPI.name(), k -> k.split("/", 3).length == 3,
+                Topics.KPI_SNAPSHOT).keySet().forEach(k -> {
+                    String[] p = k.split("/", 3);
+                    if (p[1].equals(String.valueOf(request.year())) && !p[0].equals(city)
+                            && io.planpulse.base.Districts.isCode(p[0]) && io.planpulse.base.Districts.covers(city, p[0])) {
+                        covered.add(p[0]);
+                    }
+                });
+        List<DispatchReport.District> sections = new ArrayList<>(report.districts());
+        for (String d : covered) {
+            Map<String, KpiSnapshot> theirs = snapshots(clients, d, deployment, request.year());
+            String version = version(theirs.values());
+            List<Target> targets = targets(clients, d, deployment, request.year(), version);
+            if (!targets.isEmpty()) {
+                sections.addAll(Reports.build(new ReportRequest(request.year(), request.month(), d, request.format()),
+                        targets, theirs.values(), d, version, madeAt).districts());
+            }
+        }
+        return new DispatchReport(report.year(), report.month(), report.zone(), report.clock(), report.madeAt(),
+                report.provisional(), report.planVersion(), List.copyOf(sections));
     }
 
     /**

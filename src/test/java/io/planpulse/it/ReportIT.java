@@ -62,6 +62,7 @@ class ReportIT {
             plan = PlanLoader.load("test-2025.yaml", new InputStreamReader(in, StandardCharsets.UTF_8));
         }
         PlanLoad.publish(plan, config.clients());
+        PlanLoad.publish(PlanLoader.load("city.yaml", new java.io.StringReader(CITY)), config.clients());
         app.awaitReady(Duration.ofMinutes(2));
         List<String> lines = new ArrayList<>();
         for (int m = 1; m <= 7; m++) {
@@ -80,6 +81,36 @@ class ReportIT {
         assertThat(r.badLines()).isZero();
         app.awaitReflected(Duration.ofMinutes(2));
         await().atMost(Duration.ofMinutes(1)).until(() -> text(get("/api/kpis/2025/trucks")).contains("\"actual\":700.0"));
+    }
+
+    /** The city's plan: a roll-up of Banan's trucks. */
+    static final String CITY = """
+            year: 2025
+            district: "500000"
+            district_name: 重庆市
+            targets:
+              - id: trucks_all
+                name_zh: 全市跨境班车
+                name_en: Cross-border trucks, every district
+                category: logistics_trade
+                unit: trips
+                kind: cumulative_flow
+                comparator: at_least
+                source: districts:trucks
+            """;
+
+    @Test
+    void shouldGiveACitysReportASectionPerCoveredDistrict(@TempDir Path dir) throws Exception {
+        await().atMost(Duration.ofMinutes(1)).until(() -> text(get("/api/kpis/2025/trucks_all")).contains("\"actual\":700.0"));
+        String html = text(get("/report?year=2025&month=6&district=500000"));
+        assertThat(html).contains("<h2>重庆市 500000</h2>", "<h2>巴南区 500113</h2>", "全市跨境班车", "跨境公路班车发车");
+        assertThat(html).containsPattern("全市跨境班车.*?600\\.00</td>");
+
+        Path out = dir.resolve("city.html");
+        assertThat(Planpulse.commandLine().setOut(new PrintWriter(new StringWriter())).execute("report", "--year",
+                "2025", "--month", "6", "--district", "500000", "--out", out.toString(), "--bootstrap-servers",
+                broker.bootstrapServers())).isZero();
+        assertThat(Files.readString(out)).contains("<h2>重庆市 500000</h2>", "<h2>巴南区 500113</h2>");
     }
 
     @AfterAll

@@ -3,6 +3,8 @@ package io.planpulse.pipeline;
 import static io.planpulse.pipeline.TopologyFixture.indicator;
 import static io.planpulse.pipeline.TopologyFixture.progress;
 import static io.planpulse.pipeline.TopologyFixture.truck;
+import static io.planpulse.pipeline.TopologyFixture.truckIn;
+import static io.planpulse.pipeline.TopologyFixture.p1In;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.planpulse.avro.IndicatorReport;
@@ -22,18 +24,6 @@ import org.junit.jupiter.api.Test;
 class DistrictFactsTest {
     private static final String AS_OF = "2025-06-15T12:00:00+08:00";
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-    private static TruckDeparture truckIn(String id, String district) {
-        TruckDeparture t = truck(id, "2025-03-10T10:00:00+08:00", "VN", 1_000_000);
-        t.setDistrict(district);
-        return t;
-    }
-
-    private static ProjectProgress p1In(String id, String district, double yuan) {
-        ProjectProgress p = progress(id, "p1", "2025-03", yuan, "2025-04-05T09:00:00+08:00");
-        p.setDistrict(district);
-        return p;
-    }
 
     private static IndicatorReport gdpIn(String id, String district, double value) {
         IndicatorReport r = indicator(id, "gdp_growth", "2025-03", value, "2025-04-05T09:00:00+08:00");

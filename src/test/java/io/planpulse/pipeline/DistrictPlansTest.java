@@ -2,6 +2,8 @@ package io.planpulse.pipeline;
 
 import static io.planpulse.pipeline.TopologyFixture.progress;
 import static io.planpulse.pipeline.TopologyFixture.truck;
+import static io.planpulse.pipeline.TopologyFixture.truckIn;
+import static io.planpulse.pipeline.TopologyFixture.p1In;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,18 +36,6 @@ class DistrictPlansTest {
         }
         String head = district == null ? "" : "district: \"" + district + "\"\ndistrict_name: " + name + "\n";
         return PlanLoader.load("test-" + district + ".yaml", new StringReader(head + yaml));
-    }
-
-    private static TruckDeparture truckIn(String id, String district) {
-        TruckDeparture t = truck(id, "2025-03-10T10:00:00+08:00", "VN", 1_000_000);
-        t.setDistrict(district);
-        return t;
-    }
-
-    private static ProjectProgress p1In(String id, String district, double yuan) {
-        ProjectProgress p = progress(id, "p1", "2025-03", yuan, "2025-04-05T09:00:00+08:00");
-        p.setDistrict(district);
-        return p;
     }
 
     @Test

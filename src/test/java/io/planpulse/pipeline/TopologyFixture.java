@@ -221,6 +221,20 @@ public final class TopologyFixture implements AutoCloseable {
                 .setCargoValueCny(value).setCargoWeightT(18.5).build();
     }
 
+    /** A truck of 10 March 2025 to VN worth 1,000,000 yuan, of {@code district} (null: none, the deployment's). */
+    static TruckDeparture truckIn(String id, String district) {
+        TruckDeparture t = truck(id, "2025-03-10T10:00:00+08:00", "VN", 1_000_000);
+        t.setDistrict(district);
+        return t;
+    }
+
+    /** A report of p1 for March 2025, of {@code district} (null: none). */
+    static ProjectProgress p1In(String id, String district, double yuan) {
+        ProjectProgress p = progress(id, "p1", "2025-03", yuan, "2025-04-05T09:00:00+08:00");
+        p.setDistrict(district);
+        return p;
+    }
+
     static ProjectProgress progress(String id, String project, String period, double yuan, String reportedAt) {
         return ProjectProgress.newBuilder().setReportId(id).setProjectId(project).setPeriod(period)
                 .setInvestmentCny(yuan).setReportedAt(OffsetDateTime.parse(reportedAt).toInstant()).build();
