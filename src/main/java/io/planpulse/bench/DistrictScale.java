@@ -70,6 +70,8 @@ final class DistrictScale {
             System.err.printf("districts: KPI stage CPU per round over every plan: %.1f ms (%d rounds, 1 task)%n",
                     perRound, rounds2 - rounds1);
 
+            Map<String, Object> freshness = freshness(o, clients, shipped);
+
             // one scrape of a view holding every KPI, as /metrics serves it
             PrometheusMeterRegistry viewRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             double scrapeSecs;
@@ -94,11 +96,59 @@ final class DistrictScale {
             out.put("kpi_rounds_measured", rounds2 - rounds1);
             out.put("metrics_scrape_s", scrapeSecs);
             out.put("metrics_series", series);
-            out.put("freshness_p99_ms", null); // not measured yet with events spread over the districts
+            out.put("freshness_p99_ms", freshness.get("p99"));
+            out.put("freshness_ms", freshness);
             streams.close(Duration.ofSeconds(30));
         } finally {
             PlanLoad.publish(shipped, clients, "banan-2025.yaml"); // the shipped plan in force again
         }
+        return out;
+    }
+
+    /**
+     * Freshness with every plan in force: a steady load at {@code --rate} for {@code --freshness-seconds}, spread over
+     * the districts (each district's simulated events in turn), from each batch's newest event to its KPI update.
+     */
+    private static Map<String, Object> freshness(BenchOptions o, Map<String, Object> clients, Plan shipped)
+            throws Exception {
+        List<Long> samples = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(() -> Freshness.watchKpis(clients, samples, running), "bench-kpi-watch");
+        watcher.start();
+        Thread.sleep(1000);
+        samples.clear();
+        CitySimulation sim = CitySimulation.forBench(shipped, o.districts(), 7);
+        long sent = 0;
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> p = Load.producer(clients)) {
+            long t0 = System.nanoTime();
+            long intervalNanos = 1_000_000_000L / o.rate();
+            long endAt = t0 + o.freshnessSeconds() * 1_000_000_000L;
+            Instant eventTime = Instant.parse("2025-11-30T00:00:00Z");
+            while (System.nanoTime() < endAt) {
+                long wait = t0 + sent * intervalNanos - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                io.planpulse.app.SimulatedFeed.send(p, sim.live(eventTime));
+                sent++;
+            }
+            p.flush();
+        }
+        Thread.sleep(2000);
+        running.set(false);
+        watcher.join(10_000);
+        List<Long> s = new java.util.ArrayList<>(samples);
+        java.util.Collections.sort(s);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", s.isEmpty() ? null : s.get(s.size() / 2));
+        out.put("p99", s.isEmpty() ? null : s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)));
+        out.put("max", s.isEmpty() ? null : s.get(s.size() - 1));
+        out.put("samples", s.size());
+        out.put("rate_eps", o.rate());
+        out.put("seconds", o.freshnessSeconds());
+        out.put("events", sent);
+        System.err.printf("districts: freshness at %,d events/s over %d districts: p50 %s ms, p99 %s ms, max %s ms%n",
+                o.rate(), o.districts(), out.get("p50"), out.get("p99"), out.get("max"));
         return out;
     }
 }

@@ -106,7 +106,7 @@ final class Freshness {
     }
 
     /** Until stopped: for each KPI whose newest event is newer than before, how long ago that event happened. */
-    private static void watchKpis(Map<String, Object> clients, List<Long> samples, AtomicBoolean running) {
+    static void watchKpis(Map<String, Object> clients, List<Long> samples, AtomicBoolean running) {
         try (KafkaConsumer<String, byte[]> consumer = kpiReader(clients)) {
             List<TopicPartition> parts = consumer.partitionsFor(Topics.KPI.name()).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();

@@ -45,18 +45,33 @@ public final class CitySimulation {
      * @param n       how many districts (1 to 38)
      */
     public CitySimulation(Plan shipped, int n, long seed) {
+        this(check(n), plans(shipped, n), seed);
+    }
+
+    private CitySimulation(int n, List<Plan> all, long seed) {
+        for (int i = 0; i < n; i++) {
+            Plan p = all.get(i);
+            plans.add(p);
+            simulators.add(new Simulator(p, seed + i));
+            districts.add(p.district());
+        }
+        plans.add(all.get(n));
+    }
+
+    private static int check(int n) {
         if (n < 1 || n > Districts.CHONGQING_DISTRICTS.size()) {
             throw new IllegalArgumentException("--districts must be between 1 and "
                     + Districts.CHONGQING_DISTRICTS.size() + ", not " + n);
         }
-        for (int i = 0; i < n; i++) {
-            String[] d = Districts.CHONGQING_DISTRICTS.get(i);
-            Plan p = derive(shipped, d[0], d[1]);
-            plans.add(p);
-            simulators.add(new Simulator(p, seed + i));
-            districts.add(d[0]);
+        return n;
+    }
+
+    /** For the bench: {@link #plans(Plan, int)}'s districts (synthetic ones past Chongqing's 38) and their events. */
+    public static CitySimulation forBench(Plan shipped, int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--districts must be at least 1, not " + n);
         }
-        plans.add(city(shipped, plans));
+        return new CitySimulation(n, plans(shipped, n), seed);
     }
 
     /**

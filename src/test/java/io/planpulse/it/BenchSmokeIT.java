@@ -58,6 +58,8 @@ class BenchSmokeIT {
         assertThat(districts.get("plan_load_to_all_kpis_s").asDouble()).isPositive();
         assertThat(districts.get("metrics_series").asLong()).isGreaterThan(3 * 260 * 10);
         assertThat(districts.get("metrics_scrape_s").asDouble()).isPositive();
+        assertThat(districts.get("freshness_p99_ms").isNumber()).as("freshness over the districts").isTrue();
+        assertThat(districts.get("freshness_ms").get("rate_eps").asInt()).isEqualTo(200);
         JsonNode eos = r.get("pipeline_runs").get("exactly_once_v2");
         assertThat(eos.get("eps").asDouble()).isEqualTo(r.get("pipeline_eps").get("exactly_once_v2").asDouble());
         assertThat(eos.get("startup_s").asDouble()).isPositive();
