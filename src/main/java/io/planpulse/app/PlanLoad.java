@@ -34,7 +34,7 @@ public final class PlanLoad {
 
     /** A plan of the default district's deployment (planpulse.district unset) when it names no district. */
     public static Published publish(Plan plan, Map<String, Object> clientConfig, String source) {
-        return publish(plan, clientConfig, source, io.planpulse.pipeline.PlanpulseTopology.DEFAULT_DISTRICT);
+        return publish(plan, clientConfig, source, io.planpulse.base.Districts.DEFAULT);
     }
 
     /**
@@ -42,39 +42,18 @@ public final class PlanLoad {
      * for {@code GET /api/plans}; a plan that names no district is {@code deployment}'s (planpulse.district).
      */
     public static Published publish(Plan plan, Map<String, Object> clientConfig, String source, String deployment) {
-        plan = plan.inDistrict(deployment);
-        Map<String, byte[]> existing = current(clientConfig);
-        Instant loadedAt = Instant.now();
-        String version = PlanPublisher.newVersion(loadedAt);
-        List<KeyValue<String, byte[]>> records = PlanPublisher.records(plan, existing, version, loadedAt, source,
-                deployment);
-        Map<String, Object> p = new HashMap<>(clientConfig);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        int removed = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (KeyValue<String, byte[]> kv : records) {
-                producer.send(new ProducerRecord<>(Topics.PLAN.name(), kv.key, kv.value));
-                if (kv.value == null) {
-                    removed++;
-                }
-            }
-            producer.commitTransaction();
-        }
-        return new Published(version, plan.targets().size(), removed);
+        return publishAll(List.of(plan), clientConfig, source, deployment).get(0);
     }
 
     /**
      * Publishes several plans (a city's districts') in one transaction, each as a new version of its district's year,
-     * reading planpulse.plan once; returns each plan's new version, in order.
+     * reading planpulse.plan once; returns what each published, in order.
      */
-    public static List<String> publishAll(List<Plan> plans, Map<String, Object> clientConfig, String source,
-                                          String deployment) {
+    public static List<Published> publishAll(List<Plan> plans, Map<String, Object> clientConfig, String source,
+                                             String deployment) {
         Map<String, byte[]> existing = current(clientConfig);
         Instant loadedAt = Instant.now();
-        List<String> versions = new java.util.ArrayList<>();
+        List<Published> out = new java.util.ArrayList<>();
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "planpulse-plan-load-" + UUID.randomUUID());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -83,15 +62,19 @@ public final class PlanLoad {
             producer.beginTransaction();
             for (Plan plan : plans) {
                 String version = PlanPublisher.newVersion(loadedAt);
-                versions.add(version);
+                int removed = 0;
                 for (KeyValue<String, byte[]> kv : PlanPublisher.records(plan.inDistrict(deployment), existing, version,
                         loadedAt, source, deployment)) {
                     producer.send(new ProducerRecord<>(Topics.PLAN.name(), kv.key, kv.value));
+                    if (kv.value == null) {
+                        removed++;
+                    }
                 }
+                out.add(new Published(version, plan.targets().size(), removed));
             }
             producer.commitTransaction();
         }
-        return versions;
+        return out;
     }
 
     /** The records planpulse.plan holds now (a tombstone removes one). */

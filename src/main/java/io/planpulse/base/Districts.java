@@ -8,6 +8,9 @@ public final class Districts {
     private Districts() {
     }
 
+    /** The district of a deployment that names none ({@code planpulse.district}): 巴南区, the shipped plan's. */
+    public static final String DEFAULT = "500113";
+
     /** 重庆市, the city whose districts the shipped plan and the simulation use. */
     public static final String CHONGQING = "500000";
 
@@ -80,6 +83,11 @@ public final class Districts {
     /** True for a code that covers codes other than itself (it ends in {@code 00}): an aggregate plan's district. */
     public static boolean isAggregate(String code) {
         return prefix(code).length() < 6;
+    }
+
+    /** How many codes' levels a code spans: 0 for one that covers only itself, 1 for 500100, 2 for 500000. */
+    public static int level(String code) {
+        return (code.length() - prefix(code).length()) / 2;
     }
 
     /** The code without its trailing {@code 00} pairs. */

@@ -53,8 +53,9 @@ final class DistrictScale {
             Timer all = registry.find("planpulse.kpi.evaluation.cpu").tag("scope", "all").timer();
             Map<TopicPartition, Long> kpiEnd = PipelineApp.endOffsets(admin, List.of(Topics.KPI.name()));
             long start = System.nanoTime();
-            List<String> versions = PlanLoad.publishAll(plans, clients, "bench-districts", "500113");
-            double reflected = PlanScale.awaitSnapshots(clients, kpiEnd, Set.copyOf(versions), targets, start,
+            Set<String> versions = PlanLoad.publishAll(plans, clients, "bench-districts", io.planpulse.base.Districts.DEFAULT)
+                    .stream().map(PlanLoad.Published::version).collect(java.util.stream.Collectors.toSet());
+            double reflected = PlanScale.awaitSnapshots(clients, kpiEnd, versions, targets, start,
                     Duration.ofMinutes(5), "districts");
             long rounds1 = all.count();
             double cpu1 = all.totalTime(TimeUnit.MILLISECONDS);
@@ -76,7 +77,7 @@ final class DistrictScale {
             PrometheusMeterRegistry viewRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             double scrapeSecs;
             long series;
-            try (KpiView view = new KpiView(clients, viewRegistry, "500113").start()) {
+            try (KpiView view = new KpiView(clients, viewRegistry, io.planpulse.base.Districts.DEFAULT).start()) {
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 while (view.size() < targets && System.nanoTime() < deadline) {
                     Thread.sleep(50);

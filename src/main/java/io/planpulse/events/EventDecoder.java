@@ -277,16 +277,11 @@ public final class EventDecoder {
         if (v == null) {
             return null;
         }
-        if (!isDistrictCode(v)) {
+        if (!Districts.isCode(v)) {
             throw new Rejection(Rejection.INVALID_VALUE, "district must be a 6-digit administrative division code "
                     + "(GB/T 2260, e.g. 500113), not '" + abbreviate(v) + "'");
         }
         return v;
-    }
-
-    /** Six ASCII digits (see {@link Districts#isCode}). */
-    public static boolean isDistrictCode(String v) {
-        return Districts.isCode(v);
     }
 
     static String required(String field, String v) throws Rejection {

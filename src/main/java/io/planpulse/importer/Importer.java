@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Reads and checks a whole CSV or xlsx file of monthly reports (docs/import.md): finds the header row, maps columns by
@@ -33,7 +32,6 @@ public final class Importer {
     public static final int MAX_MILESTONE = 4 * EventDecoder.MAX_STRING;
     /** Ids that are a sheet's total row, not a project or indicator. */
     private static final Set<String> TOTALS = Set.of("合计", "总计", "小计", "total", "sum");
-    private static final Pattern DISTRICT = Pattern.compile("\\d{6}");
     /** Deadline day of January that closes a year when the plan does not say (CONTRACT section 3, late events). */
     private static final int DEFAULT_DEADLINE_DAY = 10;
 
@@ -42,7 +40,7 @@ public final class Importer {
 
     /** A district code as {@code --district} takes it: six digits (GB/T 2260). */
     public static boolean validDistrict(String d) {
-        return d != null && DISTRICT.matcher(d).matches();
+        return io.planpulse.base.Districts.isCode(d);
     }
 
     /**

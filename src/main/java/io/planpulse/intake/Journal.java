@@ -347,15 +347,13 @@ final class Journal {
      * write.
      */
     Journal(KeyValueStore<Bytes, byte[]> store) {
-        this(store, () -> { }, DEFAULT_DISTRICT);
+        this(store, () -> { }, io.planpulse.base.Districts.DEFAULT);
     }
 
     Journal(KeyValueStore<Bytes, byte[]> store, Runnable awaitSent) {
-        this(store, awaitSent, DEFAULT_DISTRICT);
+        this(store, awaitSent, io.planpulse.base.Districts.DEFAULT);
     }
 
-    /** What tests take as the deployment's district. */
-    static final String DEFAULT_DISTRICT = "500113";
 
     /**
      * {@code awaitSent} returns once everything the task has forwarded so far is acknowledged, or throws;

@@ -51,7 +51,7 @@ public final class PlanpulseTopology {
     /** What {@code planpulse.facts.max-cells} is when nobody sets it (CONTRACT section 3, "Bounded by design"). */
     public static final int DEFAULT_MAX_CELLS = 100_000;
     /** What {@code planpulse.district} is when nobody sets it: 巴南区, the district of the shipped plan (section 1b). */
-    public static final String DEFAULT_DISTRICT = "500113";
+    public static final String DEFAULT_DISTRICT = io.planpulse.base.Districts.DEFAULT;
 
     /**
      * Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike.

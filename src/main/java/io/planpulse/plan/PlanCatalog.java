@@ -140,7 +140,7 @@ public final class PlanCatalog {
 
     /** @param zone the deployment's zone ({@code planpulse.timezone}); a plan in another zone is refused */
     public PlanCatalog(ZoneId zone) {
-        this(zone, "500113");
+        this(zone, io.planpulse.base.Districts.DEFAULT);
     }
 
     /** @param district the deployment's district ({@code planpulse.district}) */
@@ -216,6 +216,11 @@ public final class PlanCatalog {
      * before districts: the deployment's district); null for a key that is neither.
      */
     String[] planOf(String key) {
+        return planOf(key, district);
+    }
+
+    /** {@link #planOf(String)} for a deployment of district {@code deployment}: a key of plans or KPIs alike. */
+    public static String[] planOf(String key, String deployment) {
         String[] parts = key.split("/", 3);
         try {
             if (parts.length >= 2 && io.planpulse.base.Districts.isCode(parts[0])) {
@@ -224,7 +229,7 @@ public final class PlanCatalog {
             }
             if (parts.length >= 2 && parts[0].length() == 4) {
                 Integer.parseInt(parts[0]);
-                return new String[] {district, parts[0]};
+                return new String[] {deployment, parts[0]};
             }
         } catch (NumberFormatException e) {
             // below

@@ -9,7 +9,7 @@ import java.util.Locale;
 public record ReportRequest(int year, int month, String district, Format format) {
 
     /** The deployment's district when none is configured (CONTRACT section 1b: {@code planpulse.district}). */
-    public static final String DEFAULT_DISTRICT = "500113";
+    public static final String DEFAULT_DISTRICT = io.planpulse.base.Districts.DEFAULT;
 
     /** The report's file formats. */
     public enum Format {
