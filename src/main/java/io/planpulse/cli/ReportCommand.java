@@ -7,6 +7,8 @@ import io.planpulse.app.TopicAdmin;
 import io.planpulse.base.Topics;
 import io.planpulse.plan.PlanCodec;
 import io.planpulse.plan.Target;
+import io.planpulse.base.Districts;
+import io.planpulse.plan.PlanCatalog;
 import io.planpulse.report.DispatchReport;
 import io.planpulse.report.ReportRequest;
 import io.planpulse.report.Reports;
@@ -35,8 +37,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", description = "Write the monthly dispatch report (月度调度通报) through month M as HTML or XLSX, "
         + "from the KPI snapshots and the plan on the cluster.")
 public final class ReportCommand implements Callable<Integer> {
-    /** Where the deployment's district is configured (CONTRACT section 1b). */
-    static final String DISTRICT = "planpulse.district";
 
     @Option(names = "--year", required = true, description = "Plan year.")
     String year;
@@ -70,17 +70,35 @@ public final class ReportCommand implements Callable<Integer> {
         if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
             throw new BadInput("--out: no such directory: " + file.getParent());
         }
-        String deployment = Objects.requireNonNullElse(config.get(DISTRICT), ReportRequest.DEFAULT_DISTRICT);
+        String deployment = config.get(Config.DISTRICT);
 
         String d = request.district() != null ? request.district() : deployment;
-        Map<String, KpiSnapshot> snapshots = snapshots(config.clients(), d, deployment, request.year());
-        String version = version(snapshots.values());
-        List<Target> targets = targets(config.clients(), d, deployment, request.year(), version);
+        // the KPI snapshots and plan targets of the year of d and, for a city, of every district it covers: read once
+        java.util.function.Predicate<String> ofYear = k -> {
+            String[] p = PlanCatalog.planOf(k, deployment);
+            return p != null && p[1].equals(String.valueOf(request.year())) && Districts.covers(d, p[0]);
+        };
+        Map<String, KpiSnapshot> kpis = TopicAdmin.readTable(config.clients(), Topics.KPI.name(), ofYear,
+                Topics.KPI_SNAPSHOT);
+        Map<String, PlanTarget> plans = TopicAdmin.readTable(config.clients(), Topics.PLAN.name(),
+                k -> !k.contains(PlanCatalog.MANIFEST) && ofYear.test(k), Topics.PLAN_TARGET);
         DispatchReport report;
         try {
-            report = Reports.build(request, targets, snapshots.values(), d, version, madeAt);
-            if (io.planpulse.base.Districts.isAggregate(d)) {
-                report = withCoveredDistricts(report, config.clients(), request, d, deployment, madeAt);
+            report = report(request, d, kpis, plans, deployment, madeAt, true);
+            if (Districts.isAggregate(d)) {
+                // a city's report: a section per covered district with KPIs of the year as well (CONTRACT section 7)
+                java.util.Set<String> covered = new java.util.TreeSet<>();
+                kpis.keySet().forEach(k -> covered.add(PlanCatalog.planOf(k, deployment)[0]));
+                covered.remove(d);
+                List<DispatchReport.District> sections = new ArrayList<>();
+                for (String c : covered) {
+                    DispatchReport theirs = report(new ReportRequest(request.year(), request.month(), c,
+                            request.format()), c, kpis, plans, deployment, madeAt, false);
+                    if (theirs != null) {
+                        sections.addAll(theirs.districts());
+                    }
+                }
+                report = report.withDistricts(sections);
             }
         } catch (Reports.NotFound e) {
             throw new BadInput("report: " + e.getMessage());
@@ -100,50 +118,38 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * A city's report with a section per covered district that has KPIs of the year on planpulse.kpi (CONTRACT
-     * section 7: for an aggregate plan, one row per covered district as well).
+     * The report of district {@code d}'s plan from the tables read; without plan targets, null unless {@code required}
+     * (the requested district's own report, which then says what is missing).
      */
-    static DispatchReport withCoveredDistricts(DispatchReport report, Map<String, Object> clients,
-                                               ReportRequest request, String city, String deployment, Instant madeAt) {
-        java.util.Set<String> covered = new java.util.TreeSet<>();
-        TopicAdmin.readTable(clients, Topics.KPI.name(), k -> k.split("/", 3).length == 3,
-                Topics.KPI_SNAPSHOT).keySet().forEach(k -> {
-                    String[] p = k.split("/", 3);
-                    if (p[1].equals(String.valueOf(request.year())) && !p[0].equals(city)
-                            && io.planpulse.base.Districts.isCode(p[0]) && io.planpulse.base.Districts.covers(city, p[0])) {
-                        covered.add(p[0]);
-                    }
-                });
-        List<DispatchReport.District> sections = new ArrayList<>(report.districts());
-        for (String d : covered) {
-            Map<String, KpiSnapshot> theirs = snapshots(clients, d, deployment, request.year());
-            String version = version(theirs.values());
-            List<Target> targets = targets(clients, d, deployment, request.year(), version);
-            if (!targets.isEmpty()) {
-                sections.addAll(Reports.build(new ReportRequest(request.year(), request.month(), d, request.format()),
-                        targets, theirs.values(), d, version, madeAt).districts());
-            }
+    private static DispatchReport report(ReportRequest request, String d, Map<String, KpiSnapshot> kpis,
+                                         Map<String, PlanTarget> plans, String deployment, Instant madeAt,
+                                         boolean required) {
+        Map<String, KpiSnapshot> snapshots = snapshots(kpis, d, deployment, request.year());
+        String version = version(snapshots.values());
+        List<Target> targets = targets(plans, d, deployment, request.year(), version);
+        if (targets.isEmpty() && !required) {
+            return null;
         }
-        return new DispatchReport(report.year(), report.month(), report.zone(), report.clock(), report.madeAt(),
-                report.provisional(), report.planVersion(), List.copyOf(sections));
+        return Reports.build(request, targets, snapshots.values(), d, version, madeAt);
     }
 
     /**
-     * A district's year's KPI snapshots on planpulse.kpi (committed records, tombstones applied), by target id: keys
-     * district/year/id, and, for the deployment's district, year/id (written before districts) where no newer one is.
+     * A district's year's KPI snapshots among planpulse.kpi's (committed records, tombstones applied), by target id:
+     * keys district/year/id, and, for the deployment's district, year/id (written before districts) where no newer one
+     * is.
      */
-    static Map<String, KpiSnapshot> snapshots(Map<String, Object> clients, String district, String deployment,
+    static Map<String, KpiSnapshot> snapshots(Map<String, KpiSnapshot> table, String district, String deployment,
                                               int year) {
         Map<String, KpiSnapshot> out = new HashMap<>();
         String prefix = district + "/" + year + "/";
-        Map<String, KpiSnapshot> table = TopicAdmin.readTable(clients, Topics.KPI.name(),
-                k -> k.startsWith(prefix) || (district.equals(deployment) && k.startsWith(year + "/")),
-                Topics.KPI_SNAPSHOT);
-        table.forEach((key, snapshot) -> {
-            if (!key.startsWith(prefix)) {
-                out.putIfAbsent(key.substring(key.indexOf('/') + 1), snapshot);
-            }
-        });
+        String before = year + "/";
+        if (district.equals(deployment)) {
+            table.forEach((key, snapshot) -> {
+                if (key.startsWith(before)) {
+                    out.put(key.substring(before.length()), snapshot);
+                }
+            });
+        }
         table.forEach((key, snapshot) -> {
             if (key.startsWith(prefix)) {
                 out.put(key.substring(prefix.length()), snapshot);
@@ -170,15 +176,17 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * The targets of one version of a district's year's plan on planpulse.plan (version null: the records without
-     * one); for the deployment's district, also the records published before districts (keys year/...).
+     * The targets of one version of a district's year's plan among planpulse.plan's records (version null: the records
+     * without one); for the deployment's district, also the records published before districts (keys year/...).
      */
-    static List<Target> targets(Map<String, Object> clients, String district, String deployment, int year,
+    static List<Target> targets(Map<String, PlanTarget> table, String district, String deployment, int year,
                                 String version) {
-        Map<String, PlanTarget> records = TopicAdmin.readTable(clients, Topics.PLAN.name(),
-                k -> (k.startsWith(district + "/" + year + "/")
-                        || (district.equals(deployment) && k.startsWith(year + "/"))) && !k.contains("/~version/"),
-                Topics.PLAN_TARGET);
+        Map<String, PlanTarget> records = new HashMap<>();
+        table.forEach((k, v) -> {
+            if (k.startsWith(district + "/" + year + "/") || (district.equals(deployment) && k.startsWith(year + "/"))) {
+                records.put(k, v);
+            }
+        });
         List<Target> out = new ArrayList<>();
         records.values().stream()
                 .filter(p -> p.getYear() == year && Objects.equals(p.getPlanVersion(), version))

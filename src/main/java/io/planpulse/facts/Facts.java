@@ -59,7 +59,7 @@ public final class Facts {
         String[] parts = cell.split(String.valueOf(SEP), -1);
         int n = stream.dimensions().size();
         if (parts.length > 0 && io.planpulse.base.Districts.isCode(parts[0])
-                && (parts.length == n + 1 || cell.equals(parts[0] + SEP + overflowKeyTail(n)))) {
+                && (parts.length == n + 1 || cell.equals(overflowKey(parts[0], stream)))) {
             return cell;
         }
         return district + SEP + cell;
@@ -67,7 +67,21 @@ public final class Facts {
 
     /** A report subject key in this build's form (district, then the subject), from one written before districts. */
     public static String subjectWithDistrict(String subject, String district) {
-        return subject.indexOf(SEP) >= 0 ? subject : district + SEP + subject;
+        return subject.indexOf(SEP) >= 0 ? subject : subjectKey(district, subject);
+    }
+
+    /** The key of a district's report subject (project or indicator id). */
+    public static String subjectKey(String district, String subject) {
+        return district + SEP + subject;
+    }
+
+    /**
+     * Whether a plan of {@code planDistrict} takes a district's reports of its subjects (CONTRACT section 1b): a
+     * project's from every district the plan covers, an indicator's only under the plan's own code.
+     */
+    public static boolean takesReports(String planDistrict, Stream stream, String reportDistrict) {
+        return stream == Stream.PROJECT_PROGRESS ? io.planpulse.base.Districts.covers(planDistrict, reportDistrict)
+                : planDistrict.equals(reportDistrict);
     }
 
     /** The district of a cell or subject key in this build's form. */
@@ -199,9 +213,8 @@ public final class Facts {
     }
 
     /**
-     * The facts of one year. Its flow cells per stream are what {@code planpulse.facts.max-cells} bounds: when facts
-     * are kept per district (CONTRACT section 1b), this becomes the facts of one (district, year), and the cap, counted
-     * here, follows it.
+     * The facts of one year, every district's. {@code planpulse.facts.max-cells} bounds the flow cells per (district,
+     * stream): {@link #addCell} counts them, {@link #keptCells} tells the count.
      */
     public static final class YearFacts {
         final Map<Stream, Map<String, FlowCell>> flows = new EnumMap<>(Stream.class);
@@ -273,7 +286,7 @@ public final class Facts {
             int i = 0;
             for (Map.Entry<String, String> f : target.filter().entrySet()) {
                 // the plan loader refuses a filter on anything else
-                dimIdx[i] = f.getKey().equals(DISTRICT) ? 0 : dims.indexOf(f.getKey()) + 1;
+                dimIdx[i] = f.getKey().equals(Stream.DISTRICT) ? 0 : dims.indexOf(f.getKey()) + 1;
                 wanted[i++] = f.getValue();
             }
             this.measure = stream.measureIndex(target.source().measure());
@@ -339,20 +352,11 @@ public final class Facts {
         }
     }
 
-    /** The dimension every stream has (CONTRACT section 3): a filter may name it. */
-    public static final String DISTRICT = Stream.DISTRICT;
-
     /** The key of a district's overflow cell of a stream: its values joined as any cell's. */
     public static String overflowKey(String district, Stream s) {
         return String.join(OVERFLOW, overflowDims(district, s.dimensions().size()));
     }
 
-    /** What follows the district and its separator in an overflow cell's key. */
-    private static String overflowKeyTail(int dimensions) {
-        String[] d = new String[dimensions];
-        Arrays.fill(d, OVERFLOW);
-        return String.join(OVERFLOW, d);
-    }
 
     private Facts() {
     }

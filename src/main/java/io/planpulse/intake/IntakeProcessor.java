@@ -162,7 +162,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         } else {
             journal.accepted();
             KpiInput in = KpiInput.newBuilder().setYear(year).setMonth(month).setStream(stream.type())
-                    .setSubject(d + Facts.SEP + e.subject()).setReport(true).setCount(1)
+                    .setSubject(Facts.subjectKey(d, e.subject())).setReport(true).setCount(1)
                     .setAmounts(List.of(e.measures().first().toPlainString()))
                     .setReportedAt(e.reportedAt().toEpochMilli()).setReportId(e.id())
                     .setLastEventAt(record.timestamp()).build();

@@ -139,8 +139,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         int[] n = new int[2];
         // Facts written before districts (their cells without a district) are the deployment district's: they are
         // read as such and written back under their new keys, the old ones deleted (an upgrade in place).
-        Map<String, FlowFact> movedFlows = new LinkedHashMap<>();
-        Map<String, ReportFact> movedReports = new LinkedHashMap<>();
+        Map<String, KeyValue<String, FlowFact>> movedFlows = new LinkedHashMap<>();
+        Map<String, KeyValue<String, ReportFact>> movedReports = new LinkedHashMap<>();
         try (KeyValueIterator<String, FlowFact> it = flowStore.all()) {
             while (it.hasNext()) {
                 KeyValue<String, FlowFact> kv = it.next();
@@ -152,7 +152,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                     List<String> dims = new ArrayList<>(fact.getDims());
                     dims.add(0, district);
                     fact = FlowFact.newBuilder(fact).setDims(dims).build();
-                    movedFlows.put(kv.key, fact);
+                    movedFlows.put(kv.key, KeyValue.pair(k[0] + "/" + k[1] + "/" + cellKey, fact));
                 }
                 year(Integer.parseInt(k[0])).addCell(s, cellKey, Facts.FlowCell.fromAvro(fact));
                 n[0]++;
@@ -164,21 +164,19 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 String[] k = kv.key.split("/", 3);
                 String subject = Facts.subjectWithDistrict(k[2], district);
                 if (!subject.equals(k[2])) {
-                    movedReports.put(kv.key, kv.value);
+                    movedReports.put(kv.key, KeyValue.pair(k[0] + "/" + k[1] + "/" + subject, kv.value));
                 }
                 year(Integer.parseInt(k[0])).reports(Stream.fromType(k[1])).put(subject,
                         Facts.ReportCell.fromAvro(kv.value));
                 n[1]++;
             }
         }
-        movedFlows.forEach((oldKey, fact) -> {
-            String[] k = oldKey.split("/", 3);
-            flowStore.put(k[0] + "/" + k[1] + "/" + Facts.withDistrict(Stream.fromType(k[1]), k[2], district), fact);
+        movedFlows.forEach((oldKey, moved) -> {
+            flowStore.put(moved.key, moved.value);
             flowStore.delete(oldKey);
         });
-        movedReports.forEach((oldKey, fact) -> {
-            String[] k = oldKey.split("/", 3);
-            reportStore.put(k[0] + "/" + k[1] + "/" + Facts.subjectWithDistrict(k[2], district), fact);
+        movedReports.forEach((oldKey, moved) -> {
+            reportStore.put(moved.key, moved.value);
             reportStore.delete(oldKey);
         });
         if (!movedFlows.isEmpty() || !movedReports.isEmpty()) {
@@ -219,11 +217,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
     }
 
-    /**
-     * Counts the events of a new dimension combination that the cap sent to the overflow cell, and says so in the log
-     * at most once a minute per (year, stream), naming the dimensions whose values were new (the likely culprit)
-     * and the targets that leave the overflow out.
-     */
+    /** A district's overflow counter of a stream (planpulse_facts_overflow_total{district,stream}). */
     private Counter overflowCounter(String d, Stream s) {
         return overflows.computeIfAbsent(d + "/" + s.type(), k -> Counter.builder("planpulse.facts.overflow")
                 .tag("district", d).tag("stream", s.type())
@@ -231,6 +225,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                         + "counted in their district's overflow cell of the stream").register(registry));
     }
 
+    /**
+     * Counts the events of a new dimension combination that the cap sent to the overflow cell, and says so in the log
+     * at most once a minute per (district, year, stream), naming the dimensions whose values were new (the likely
+     * culprit) and the targets that leave the overflow out.
+     */
     private void overflowed(int y, Stream stream, String[] dims, long events) {
         overflowCounter(dims[0], stream).increment(events);
         long[] log = overflowLog.computeIfAbsent(dims[0] + "/" + y + "/" + stream.type(),
@@ -368,7 +367,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         // districts' plans before the plans that sum them (districts: sources), a code covering fewer first
         for (PlanCatalog.YearPlan p : inEvaluationOrder(plans.values())) {
             if ((all || touched(p)) && !retired(p.year(), now)) {
-                evaluate(p, now);
+                evaluate(p, plans.values(), now);
             }
         }
         if (planChanged || evaluateAll) {
@@ -413,18 +412,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     /** Plans of districts that cover no other first, then aggregates by how little they cover (500100 before 500000). */
     private static List<PlanCatalog.YearPlan> inEvaluationOrder(Collection<PlanCatalog.YearPlan> plans) {
         List<PlanCatalog.YearPlan> out = new ArrayList<>(plans);
-        out.sort(java.util.Comparator.comparingInt((PlanCatalog.YearPlan p) -> coverage(p.district()))
+        out.sort(java.util.Comparator.comparingInt((PlanCatalog.YearPlan p) -> Districts.level(p.district()))
                 .thenComparing(PlanCatalog.YearPlan::key));
         return out;
-    }
-
-    /** 0 for a code that covers only itself; more, the more trailing 00 pairs it has. */
-    private static int coverage(String code) {
-        int n = 0;
-        for (int end = code.length(); end >= 2 && code.startsWith("00", end - 2); end -= 2) {
-            n++;
-        }
-        return n;
     }
 
     /** The plans of a year, every district's. */
@@ -524,11 +514,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         String only = t.filter().get(Stream.DISTRICT);
         if (only != null) {
-            // a filter on the district: that district's reports (a project) or none but the plan's own (an indicator)
-            if (!(s == Source.PROJECT_PROGRESS ? Districts.covers(district, only) : district.equals(only))) {
+            // a filter on the district: that district's reports, if the plan takes them
+            if (!Facts.takesReports(district, s.stream(), only)) {
                 return null;
             }
-            Facts.ReportCell c = f.reports(s.stream()).get(only + Facts.SEP + t.id());
+            Facts.ReportCell c = f.reports(s.stream()).get(Facts.subjectKey(only, t.id()));
             return c == null ? null : c.toData();
         }
         if (s == Source.PROJECT_PROGRESS && Districts.isAggregate(district)) {
@@ -543,7 +533,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             return sum;
         }
         // a district's project, and any plan's indicator: the reports filed under the plan's own code
-        Facts.ReportCell c = f.reports(s.stream()).get(district + Facts.SEP + t.id());
+        Facts.ReportCell c = f.reports(s.stream()).get(Facts.subjectKey(district, t.id()));
         return c == null ? null : c.toData();
     }
 
@@ -552,13 +542,14 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
      * the districts the plan covers (not itself) last evaluated it, with their figures; the covered districts with a
      * plan that lacks it, or with facts and no plan, are missing.
      */
-    private void sumDistricts(PlanCatalog.YearPlan p, Target t, Map<String, List<KpiEngine.Rolled>> out,
+    private void sumDistricts(PlanCatalog.YearPlan p, Target t, Collection<PlanCatalog.YearPlan> plans,
+                              Set<String> withFacts, Map<String, List<KpiEngine.Rolled>> out,
                               Map<String, List<DistrictFigure>> figures, Map<String, List<String>> missing) {
         String ref = t.sourceTarget();
         List<KpiEngine.Rolled> rolls = new ArrayList<>();
         List<DistrictFigure> fs = new ArrayList<>();
-        Set<String> without = new TreeSet<>(districtsWithFacts(p.year()));
-        for (PlanCatalog.YearPlan q : catalog.plans().values()) {
+        Set<String> without = new TreeSet<>(withFacts);
+        for (PlanCatalog.YearPlan q : plans) {
             if (q.year() == p.year() && !q.district().equals(p.district()) && Districts.covers(p.district(), q.district())) {
                 without.add(q.district());
                 Map<String, KpiEngine.Rolled> r = rolledByPlan.get(q.key());
@@ -590,7 +581,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return out;
     }
 
-    private void evaluate(PlanCatalog.YearPlan p, Instant now) {
+    private void evaluate(PlanCatalog.YearPlan p, Collection<PlanCatalog.YearPlan> plans, Instant now) {
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
         for (Target t : p.targets()) {
@@ -606,9 +597,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         Map<String, List<KpiEngine.Rolled>> fromDistricts = new HashMap<>();
         Map<String, List<DistrictFigure>> figures = new HashMap<>();
         Map<String, List<String>> missing = new HashMap<>();
+        Set<String> withFacts = null;
         for (Target t : p.targets()) {
             if (t.source() == Source.DISTRICTS) {
-                sumDistricts(p, t, fromDistricts, figures, missing);
+                if (withFacts == null) {
+                    withFacts = districtsWithFacts(p.year());
+                }
+                sumDistricts(p, t, plans, withFacts, fromDistricts, figures, missing);
             }
         }
         Map<String, KpiEngine.Rolled> rolled = new HashMap<>();
@@ -698,8 +693,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             if (t == null) {
                 continue;
             }
-            if (s == Stream.PROJECT_PROGRESS ? t.source() == Source.PROJECT_PROGRESS && Districts.covers(p.district(), d)
-                    : t.source() == Source.INDICATOR_REPORT && p.district().equals(d)) {
+            Source source = s == Stream.PROJECT_PROGRESS ? Source.PROJECT_PROGRESS : Source.INDICATOR_REPORT;
+            if (t.source() == source && Facts.takesReports(p.district(), s, d)) {
                 return true;
             }
         }

@@ -19,6 +19,13 @@ public record DispatchReport(int year, int month, ZoneId zone, Instant clock, In
                              String planVersion, List<District> districts) {
 
     /** One district's part of the report. */
+    /** The same report with {@code more} districts' sections after its own (a city's covered districts). */
+    public DispatchReport withDistricts(List<District> more) {
+        List<District> all = new java.util.ArrayList<>(districts);
+        all.addAll(more);
+        return new DispatchReport(year, month, zone, clock, madeAt, provisional, planVersion, List.copyOf(all));
+    }
+
     public record District(String code, String name, List<Row> rows, List<Project> projects, Series projectTotals) {
         public List<Row> lagging() {
             return rows.stream().filter(r -> r.status() == Status.LAGGING || r.status() == Status.SEVERELY_LAGGING)

@@ -46,7 +46,7 @@ public final class ReportRoute {
             DispatchReport report = Reports.build(request, plan.targets(), own, district, null, null);
             if (io.planpulse.base.Districts.isAggregate(district)) {
                 // a city's report: a section per covered district with a plan of the year as well
-                List<DispatchReport.District> sections = new java.util.ArrayList<>(report.districts());
+                List<DispatchReport.District> sections = new java.util.ArrayList<>();
                 for (PlanCatalog.YearPlan q : catalog.plans().values()) {
                     if (q.year() == request.year() && !q.district().equals(district)
                             && io.planpulse.base.Districts.covers(district, q.district())) {
@@ -56,8 +56,7 @@ public final class ReportRoute {
                                 request.format()), q.targets(), theirs, q.district(), null, null).districts());
                     }
                 }
-                report = new DispatchReport(report.year(), report.month(), report.zone(), report.clock(),
-                        report.madeAt(), report.provisional(), report.planVersion(), List.copyOf(sections));
+                report = report.withDistricts(sections);
             }
             body = Reports.render(report, request.format());
         } catch (Reports.NotFound e) {
