@@ -40,6 +40,8 @@ public final class Config {
     public static final String FACTS_MAX_CELLS = "planpulse.facts.max-cells";
     /** The deployment's district: that of events and plans that name none (CONTRACT section 1b; PLANPULSE_DISTRICT). */
     public static final String DISTRICT = "planpulse.district";
+    /** How many partitions the KPI stage's work is split in, by district (CONTRACT section 1b; PLANPULSE_KPI_PARTITIONS). */
+    public static final String KPI_PARTITIONS = "planpulse.kpi.partitions";
     /** Environment variables whose key has a '-', which the '_' to '.' rule cannot spell. */
     private static final Map<String, String> ENV_KEYS = Map.of("PLANPULSE_FACTS_MAX_CELLS", FACTS_MAX_CELLS);
 
@@ -59,6 +61,7 @@ public final class Config {
         c.values.put(THREAD_REPLACEMENT_WINDOW, "600");
         c.values.put(FACTS_MAX_CELLS, String.valueOf(io.planpulse.pipeline.PlanpulseTopology.DEFAULT_MAX_CELLS));
         c.values.put(DISTRICT, io.planpulse.pipeline.PlanpulseTopology.DEFAULT_DISTRICT);
+        c.values.put(KPI_PARTITIONS, String.valueOf(io.planpulse.pipeline.PlanpulseTopology.DEFAULT_KPI_PARTITIONS));
         c.values.put("application.id", "planpulse");
         c.values.put("processing.guarantee", "exactly_once_v2");
         c.values.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "planpulse-state").toString());

@@ -158,7 +158,8 @@ public final class PipelineApp implements AutoCloseable {
 
     public static PipelineApp start(Config config, Clock clock) throws Exception {
         PlanpulseTopology.Settings settings = PlanpulseTopology.Settings.defaults(clock, config.zone())
-                .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS)).withDistrict(config.get(Config.DISTRICT));
+                .withMaxCells(config.getInt(Config.FACTS_MAX_CELLS)).withDistrict(config.get(Config.DISTRICT))
+                .withKpiPartitions(config.getInt(Config.KPI_PARTITIONS));
         LOG.info("starting planpulse with {}", config);
         ConfluentRegistry schemaRegistry = ConfluentRegistry.of(config.schemaRegistry());
         EventDecoder.useRegistry(schemaRegistry);
@@ -259,9 +260,27 @@ public final class PipelineApp implements AutoCloseable {
         await("ready", timeout, this::ready);
     }
 
-    /** This instance runs the (single-partition) KPI stage, the one that evaluates and publishes KPIs. */
+    /** This instance runs at least one partition of the KPI stage, which evaluates and publishes KPIs. */
     public boolean hostsKpiStage() {
+        return hostsTopic(config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-");
+    }
+
+    /** The partitions of the KPI stage this instance runs now (of planpulse.kpi.partitions). */
+    public java.util.Set<Integer> kpiPartitions() {
         String prefix = config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-";
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream()).filter(tp -> tp.topic().startsWith(prefix))
+                .forEach(tp -> out.add(tp.partition()));
+        return out;
+    }
+
+    /** This instance runs at least one partition of the aggregate stage (the aggregate plans of some provinces). */
+    public boolean hostsAggregateStage() {
+        return hostsTopic(Topics.contributionsTopic(config.get("application.id")));
+    }
+
+    private boolean hostsTopic(String prefix) {
         return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
                 .anyMatch(task -> task.topicPartitions().stream().anyMatch(tp -> tp.topic().startsWith(prefix)));
     }
@@ -292,14 +311,24 @@ public final class PipelineApp implements AutoCloseable {
         try (Admin admin = Admin.create(config.clients())) {
             awaitCommitted(admin, appId, Topics.INPUTS, deadline);
             awaitCommitted(admin, appId, repartitions, deadline);
-            Counter evaluations = registry.find("planpulse.kpi.evaluations").counter();
-            double seen = evaluations == null ? 0 : evaluations.count();
-            await("KPI evaluation", remaining(deadline), () -> {
-                Counter c = registry.find("planpulse.kpi.evaluations").counter();
-                return c != null && c.count() >= seen + 3;
-            });
+            awaitRounds("planpulse.kpi.evaluations", "KPI evaluation", deadline);
+            // what those rounds contributed to the aggregate plans, and the aggregate stage's rounds after it
+            awaitCommitted(admin, appId, List.of(Topics.contributionsTopic(appId)), deadline);
+            if (hostsAggregateStage()) {
+                awaitRounds("planpulse.kpi.aggregations", "aggregate evaluation", deadline);
+            }
         }
         awaitViewCaughtUp(remaining(deadline));
+    }
+
+    /** Waits for three more rounds of this instance's counter (so one began after everything committed so far). */
+    private void awaitRounds(String counter, String what, long deadline) throws Exception {
+        Counter rounds = registry.find(counter).counter();
+        double seen = rounds == null ? 0 : rounds.count();
+        await(what, remaining(deadline), () -> {
+            Counter c = registry.find(counter).counter();
+            return c != null && c.count() >= seen + 3;
+        });
     }
 
     /**

@@ -90,6 +90,25 @@ public final class Districts {
         return (code.length() - prefix(code).length()) / 2;
     }
 
+    /**
+     * The KPI-stage partition of a district's facts and plans (CONTRACT section 1b, {@code planpulse.kpi.partitions}):
+     * the hash Kafka's default partitioner gives its code as a key, so a district always lands in the same partition
+     * of every topic of the stage.
+     */
+    public static int partition(String code, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(code.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % partitions;
+    }
+
+    /**
+     * Where an aggregate plan is evaluated: its province (the code's first two digits), so a city's plan and the
+     * aggregates inside it (500100) are evaluated together, the narrower first.
+     */
+    public static String province(String code) {
+        return code.substring(0, 2) + "0000";
+    }
+
     /** The code without its trailing {@code 00} pairs. */
     private static String prefix(String code) {
         int end = code.length();

@@ -11,6 +11,7 @@ import io.planpulse.avro.StatusChange;
 import io.planpulse.avro.TradeDeclaration;
 import io.planpulse.avro.TruckDeparture;
 import io.planpulse.avro.UnplannedSubject;
+import io.planpulse.avro.internal.KpiContribution;
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.avro.internal.FlowFact;
 import io.planpulse.avro.internal.ReportFact;
@@ -32,6 +33,7 @@ public final class Topics {
     public static final AvroCodec<StatusChange> STATUS_CHANGE = AvroCodec.of(StatusChange.getClassSchema());
     public static final AvroCodec<RejectedRecord> REJECTED_RECORD = AvroCodec.of(RejectedRecord.getClassSchema());
     public static final AvroCodec<KpiInput> KPI_INPUT = AvroCodec.of(KpiInput.getClassSchema());
+    public static final AvroCodec<KpiContribution> KPI_CONTRIBUTION = AvroCodec.of(KpiContribution.getClassSchema());
     public static final AvroCodec<FlowFact> FLOW_FACT = AvroCodec.of(FlowFact.getClassSchema());
     public static final AvroCodec<ReportFact> REPORT_FACT = AvroCodec.of(ReportFact.getClassSchema());
     public static final AvroCodec<PlanVersion> PLAN_VERSION = AvroCodec.of(PlanVersion.getClassSchema());
@@ -75,8 +77,14 @@ public final class Topics {
     public static final String UNPLANNED_LAST_STORE = "planpulse-unplanned-last";
     /** The KPI stage's commit hook: writes the facts changed since the last commit. */
     public static final String KPI_COMMIT_HOOK = "planpulse-commit-hook-kpi";
-    /** Prefix of the repartition topics (one per stream, one partition each) from intake to the KPI stage. */
+    /** Prefix of the repartition topics (one per stream, planpulse.kpi.partitions each) from intake to the KPI stage. */
     public static final String KPI_INPUT_REPARTITION = "kpi-input";
+    /** The repartition from the KPI stage's partitions to the aggregate stage (keyed by the aggregate's province). */
+    public static final String KPI_CONTRIBUTIONS_REPARTITION = "kpi-contributions";
+    /** Per (aggregate plan, KPI partition): the partition's latest contribution, merged. */
+    public static final String AGGREGATE_PARTS_STORE = "planpulse-aggregate-parts";
+    /** Per aggregate plan's (district/year/id): the snapshot last published. */
+    public static final String AGGREGATE_LAST_STORE = "planpulse-aggregate-last";
 
     private Topics() {
     }
@@ -104,6 +112,11 @@ public final class Topics {
     public static java.util.List<String> kpiInputTopics(String applicationId) {
         return java.util.Arrays.stream(Stream.values())
                 .map(s -> applicationId + "-" + kpiInputRepartition(s) + "-repartition").toList();
+    }
+
+    /** The aggregate stage's input topic of the application. */
+    public static String contributionsTopic(String applicationId) {
+        return applicationId + "-" + KPI_CONTRIBUTIONS_REPARTITION + "-repartition";
     }
 
     public static String intakeName(Stream s) {

@@ -14,6 +14,13 @@ public sealed interface KpiOutput {
     record Change(StatusChange change) implements KpiOutput {
     }
 
+    /**
+     * To the aggregate stage (repartition kpi-contributions, keyed by the aggregate's province): what one partition
+     * of the KPI stage contributes to one aggregate plan.
+     */
+    record Contribution(String province, io.planpulse.avro.internal.KpiContribution contribution) implements KpiOutput {
+    }
+
     /** To planpulse.unplanned; a null subject is a tombstone (a target now names it). */
     record Unplanned(UnplannedSubject subject) implements KpiOutput {
     }

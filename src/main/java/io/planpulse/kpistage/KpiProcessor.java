@@ -2,9 +2,9 @@ package io.planpulse.kpistage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.planpulse.avro.DistrictFigure;
-import io.planpulse.avro.KpiSnapshot;
-import io.planpulse.avro.StatusChange;
+import io.planpulse.avro.internal.DistrictPart;
+import io.planpulse.avro.internal.KpiContribution;
+import io.planpulse.avro.internal.TargetPart;
 import io.planpulse.avro.UnplannedSubject;
 import io.planpulse.avro.internal.FlowFact;
 import io.planpulse.avro.internal.KpiInput;
@@ -47,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The KPI stage (one partition, so it sees every fact and every target of every year).
+ * The KPI stage: one task per partition of {@code planpulse.kpi.partitions}, each with the facts and the plans of
+ * the districts that hash to it (CONTRACT section 1b).
  *
  * <p>It keeps the <em>facts</em> (CONTRACT section 3, "Facts outlive plans"): per year, the flow cells (monthly counts
  * and sums per combination of a stream's dimensions) and the report in force per (subject, month), whatever any
@@ -60,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * its year, so a plan loaded at any time gives the figures it would have given had it been loaded first. Every
  * year is also re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no
  * event.
+ *
+ * <p>An aggregate plan (a city's) is not evaluated here: every task sends the {@link AggregateProcessor aggregate
+ * stage} what its facts and its districts' plans contribute to it (a {@link KpiContribution}, the targets whose part
+ * changed), and that stage adds up every partition's.
  */
 public final class KpiProcessor implements Processor<String, KpiInput, String, KpiOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(KpiProcessor.class);
@@ -71,12 +76,15 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Duration evaluateInterval;
     private final Duration clockTick;
     private final int maxCells;
+    /** planpulse.kpi.partitions, and this task's partition of them. */
+    private final int partitions;
+    private int partition;
     /** The deployment's district: its plan's, and that of facts written before districts (CONTRACT section 1b). */
     private final String district;
     private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, FlowFact> flowStore;
     private KeyValueStore<String, ReportFact> reportStore;
-    private KeyValueStore<String, KpiSnapshot> last;
+    private Published published;
     private KeyValueStore<String, UnplannedSubject> unplannedStore;
 
     /** The facts, by year. */
@@ -84,10 +92,12 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     /** Cells changed since the last commit, by store key. */
     private final Map<String, Facts.FlowCell> dirtyFlows = new LinkedHashMap<>();
     private final Map<String, Facts.ReportCell> dirtyReports = new LinkedHashMap<>();
-    /** The snapshots last published, by year/id (a heap copy of the store {@code last}). */
-    private final Map<String, KpiSnapshot> published = new HashMap<>();
     /** Every target's rollup as its plan (district/year) was last evaluated: what districts: targets sum. */
     private final Map<String, Map<String, KpiEngine.Rolled>> rolledByPlan = new HashMap<>();
+    /** By aggregate plan (district/year): the version, parts and districts with facts last sent to the aggregate stage. */
+    private final Map<String, String> sentVersion = new HashMap<>();
+    private final Map<String, Map<String, TargetPart>> sent = new HashMap<>();
+    private final Map<String, List<String>> sentWithFacts = new HashMap<>();
     /** The unplanned subjects last published, by year/stream/subject. */
     private final Map<String, UnplannedSubject> unplanned = new HashMap<>();
     /** The flow targets' queries over their own year (key year/id) and over the year before (profiles). */
@@ -118,8 +128,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     public KpiProcessor(PlanCatalog catalog, MeterRegistry registry, Clock clock, Duration evaluateInterval, Duration clockTick,
-                        int maxCells, String district) {
+                        int maxCells, String district, int partitions) {
         this.catalog = catalog;
+        this.partitions = partitions;
         this.district = district;
         this.maxCells = maxCells;
         this.registry = registry;
@@ -133,7 +144,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         this.context = context;
         this.flowStore = context.getStateStore(Topics.FLOW_FACT_STORE);
         this.reportStore = context.getStateStore(Topics.REPORT_FACT_STORE);
-        this.last = context.getStateStore(Topics.KPI_LAST_STORE);
+        this.partition = context.taskId().partition();
         this.unplannedStore = context.getStateStore(Topics.UNPLANNED_LAST_STORE);
         long t0 = System.nanoTime();
         int[] n = new int[2];
@@ -183,9 +194,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             LOG.info("KPI stage: {} flow cells and {} report subjects written before districts taken as {}'s",
                     movedFlows.size(), movedReports.size(), district);
         }
-        try (KeyValueIterator<String, KpiSnapshot> it = last.all()) {
-            it.forEachRemaining(kv -> published.put(kv.key, kv.value));
-        }
+        this.published = new Published(context, context.getStateStore(Topics.KPI_LAST_STORE));
         try (KeyValueIterator<String, UnplannedSubject> it = unplannedStore.all()) {
             it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
         }
@@ -207,11 +216,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         this.fullRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
                 .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
                         + "version, the clock tick) or only the years whose facts changed")
-                .tag("scope", "all").register(registry);
+                .tag("scope", "all").tag("partition", String.valueOf(partition)).register(registry);
         this.partialRounds = io.micrometer.core.instrument.Timer.builder("planpulse.kpi.evaluation.cpu")
                 .description("CPU time of the KPI stage's evaluation rounds: every target of every year (a new plan "
                         + "version, the clock tick) or only the years whose facts changed")
-                .tag("scope", "changed").register(registry);
+                .tag("scope", "changed").tag("partition", String.valueOf(partition)).register(registry);
         CommitHook hook = context.getStateStore(Topics.KPI_COMMIT_HOOK);
         hook.beforeCommit(this::persist);
         context.schedule(evaluateInterval, PunctuationType.WALL_CLOCK_TIME, t -> evaluate());
@@ -334,6 +343,23 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         dirty.add(Facts.districtOf(subject) + "/" + y);
     }
 
+    /** A partition that moves to another instance stops reporting its rounds' CPU here. */
+    @Override
+    public void close() {
+        registry.remove(fullRounds);
+        registry.remove(partialRounds);
+    }
+
+    /**
+     * The district of a fact handed to the KPI stage, which decides its partition: its subject's first value (a
+     * record handed over before districts names none: the deployment's).
+     */
+    public static String districtOf(KpiInput in, String deployment) {
+        String subject = in.getReport() ? Facts.subjectWithDistrict(in.getSubject(), deployment)
+                : Facts.withDistrict(Stream.fromType(in.getStream()), in.getSubject(), deployment);
+        return Facts.districtOf(subject);
+    }
+
     /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
     private void persist() {
         dirtyFlows.forEach((k, c) -> flowStore.put(k, c.toAvro()));
@@ -364,14 +390,23 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         if (all) {
             dropRetiredYears(plans, now);
         }
-        // districts' plans before the plans that sum them (districts: sources), a code covering fewer first
-        for (PlanCatalog.YearPlan p : inEvaluationOrder(plans.values())) {
-            if ((all || touched(p)) && !retired(p.year(), now)) {
-                evaluate(p, plans.values(), now);
+        // this partition's districts' plans, then what they and the facts here contribute to the aggregate plans
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            if (evaluatesHere(p) && (all || touched(p)) && !retired(p.year(), now)) {
+                evaluate(p, now);
+            }
+        }
+        for (PlanCatalog.YearPlan p : plans.values()) {
+            if (Districts.isAggregate(p.district()) && (all || touched(p)) && !retired(p.year(), now)) {
+                contribute(p, plans.values(), now);
             }
         }
         if (planChanged || evaluateAll) {
             removeTargetsNotIn(plans, now);
+            sentVersion.keySet().retainAll(plans.keySet());
+            sent.keySet().retainAll(plans.keySet());
+            sentWithFacts.keySet().retainAll(plans.keySet());
+            rolledByPlan.keySet().retainAll(plans.keySet());
         }
         if (planChanged || evaluateAll) {
             updateUnplanned(facts.keySet(), plans, now);
@@ -409,12 +444,14 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return false;
     }
 
-    /** Plans of districts that cover no other first, then aggregates by how little they cover (500100 before 500000). */
-    private static List<PlanCatalog.YearPlan> inEvaluationOrder(Collection<PlanCatalog.YearPlan> plans) {
-        List<PlanCatalog.YearPlan> out = new ArrayList<>(plans);
-        out.sort(java.util.Comparator.comparingInt((PlanCatalog.YearPlan p) -> Districts.level(p.district()))
-                .thenComparing(PlanCatalog.YearPlan::key));
-        return out;
+    /** Whether this partition holds a district's facts (and evaluates its plans, unless it is an aggregate's). */
+    private boolean owns(String d) {
+        return Districts.partition(d, partitions) == partition;
+    }
+
+    /** A plan this task evaluates: a district's (not an aggregate's), of a district of this partition. */
+    private boolean evaluatesHere(PlanCatalog.YearPlan p) {
+        return !Districts.isAggregate(p.district()) && owns(p.district());
     }
 
     /** The plans of a year, every district's. */
@@ -475,6 +512,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         queries.clear();
         int n = 0;
         for (PlanCatalog.YearPlan p : plans.values()) {
+            if (!evaluatesHere(p) && !Districts.isAggregate(p.district())) {
+                continue;
+            }
             for (List<Target> targets : p.flowTargets().values()) {
                 for (Target t : targets) {
                     current.put(p.district() + "/" + t.key(), query(t, p.year(), p.district()));
@@ -537,51 +577,19 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return c == null ? null : c.toData();
     }
 
-    /**
-     * What a {@code districts:<target_id>} target sums (CONTRACT section 4): that target as the same year's plans of
-     * the districts the plan covers (not itself) last evaluated it, with their figures; the covered districts with a
-     * plan that lacks it, or with facts and no plan, are missing.
-     */
-    private void sumDistricts(PlanCatalog.YearPlan p, Target t, Collection<PlanCatalog.YearPlan> plans,
-                              Set<String> withFacts, Map<String, List<KpiEngine.Rolled>> out,
-                              Map<String, List<DistrictFigure>> figures, Map<String, List<String>> missing) {
-        String ref = t.sourceTarget();
-        List<KpiEngine.Rolled> rolls = new ArrayList<>();
-        List<DistrictFigure> fs = new ArrayList<>();
-        Set<String> without = new TreeSet<>(withFacts);
-        for (PlanCatalog.YearPlan q : plans) {
-            if (q.year() == p.year() && !q.district().equals(p.district()) && Districts.covers(p.district(), q.district())) {
-                without.add(q.district());
-                Map<String, KpiEngine.Rolled> r = rolledByPlan.get(q.key());
-                KpiEngine.Rolled roll = r == null ? null : r.get(ref);
-                if (roll != null) {
-                    rolls.add(roll);
-                    KpiSnapshot s = published.get(q.district() + "/" + q.year() + "/" + ref);
-                    fs.add(new DistrictFigure(q.district(), s == null ? null : s.getActual(),
-                            s == null ? null : s.getTarget()));
-                    without.remove(q.district());
-                }
-            }
-        }
-        without.remove(p.district());
-        without.removeIf(d -> !Districts.covers(p.district(), d));
-        out.put(t.id(), rolls);
-        figures.put(t.id(), fs);
-        missing.put(t.id(), List.copyOf(without));
-    }
-
-    /** The districts with facts (flows or reports) in a year. */
-    private Set<String> districtsWithFacts(int y) {
+    /** The districts with facts (flows or reports) of a year here that a code covers. */
+    private List<String> districtsWithFacts(int y, String covering) {
         Set<String> out = new TreeSet<>();
         Facts.YearFacts f = facts.get(y);
         if (f != null) {
             f.allFlows().values().forEach(cells -> cells.keySet().forEach(k -> out.add(Facts.districtOf(k))));
             f.allReports().values().forEach(subjects -> subjects.keySet().forEach(k -> out.add(Facts.districtOf(k))));
         }
-        return out;
+        out.removeIf(d -> !Districts.covers(covering, d));
+        return List.copyOf(out);
     }
 
-    private void evaluate(PlanCatalog.YearPlan p, Collection<PlanCatalog.YearPlan> plans, Instant now) {
+    private void evaluate(PlanCatalog.YearPlan p, Instant now) {
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
         for (Target t : p.targets()) {
@@ -594,66 +602,80 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 lastYear.put(t.id(), l);
             }
         }
-        Map<String, List<KpiEngine.Rolled>> fromDistricts = new HashMap<>();
-        Map<String, List<DistrictFigure>> figures = new HashMap<>();
-        Map<String, List<String>> missing = new HashMap<>();
-        Set<String> withFacts = null;
-        for (Target t : p.targets()) {
-            if (t.source() == Source.DISTRICTS) {
-                if (withFacts == null) {
-                    withFacts = districtsWithFacts(p.year());
-                }
-                sumDistricts(p, t, plans, withFacts, fromDistricts, figures, missing);
-            }
-        }
         Map<String, KpiEngine.Rolled> rolled = new HashMap<>();
-        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now, fromDistricts, rolled);
+        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now, Map.of(), rolled);
         rolledByPlan.put(p.key(), rolled);
-        String version = p.version().version();
-        int size = p.targets().size();
-        for (Kpi k : kpis.values()) {
-            String key = p.district() + "/" + k.plan().key();
-            KpiSnapshot next = Snapshots.toAvro(k, now, version, size);
-            next.setDistrict(p.district());
-            next.setDistrictName(p.districtName());
-            if (k.plan().source() == Source.DISTRICTS) {
-                next.setDistricts(figures.get(k.plan().id()));
-                next.setMissingDistricts(missing.get(k.plan().id()));
-            }
-            KpiSnapshot prev = published.get(key);
-            if (Snapshots.sameFigures(next, prev)) {
-                continue;
-            }
-            published.put(key, next);
-            last.put(key, next);
-            context.forward(new Record<>(key, new KpiOutput.Snapshot(next), now.toEpochMilli()));
-            if (prev == null || !prev.getStatus().equals(next.getStatus())) {
-                StatusChange change = StatusChange.newBuilder().setDistrict(p.district()).setYear(next.getYear())
-                        .setId(next.getId())
-                        .setFrom(prev == null ? null : prev.getStatus()).setTo(next.getStatus()).setAt(now)
-                        .setGap(next.getGap()).setCompletion(next.getCompletion()).setExpected(next.getExpected())
-                        .setOverdue(next.getOverdue()).build();
-                context.forward(new Record<>(key, new KpiOutput.Change(change), now.toEpochMilli()));
-            }
-        }
+        published.publish(p, kpis, now, Map.of(), Map.of());
     }
 
-    /** A target no longer in the plan leaves the KPI table (tombstone), and so the boards. */
-    private void removeTargetsNotIn(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
-        List<String> gone = new ArrayList<>();
-        for (String key : published.keySet()) {
-            // district/year/id; a key written before districts (year/id) is gone: the KPI is published under its new key
-            String[] k = key.split("/", 3);
-            PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
-            if (p == null || !p.byId().containsKey(k[2])) {
-                gone.add(key);
+    /**
+     * Sends the aggregate stage what this partition contributes to an aggregate plan: per target, what it selects
+     * of the facts here (this year and last), and for {@code districts:} targets the roll-ups of the plans of the
+     * covered districts evaluated here. Only the targets whose part changed since the last send, unless the plan's
+     * version changed (or nothing was sent since this task started): then all of them.
+     */
+    private void contribute(PlanCatalog.YearPlan a, Collection<PlanCatalog.YearPlan> plans, Instant now) {
+        List<TargetPart> parts = new ArrayList<>(a.targets().size());
+        for (Target t : a.targets()) {
+            List<DistrictPart> ds = t.source() == Source.DISTRICTS ? districtParts(a, t, plans) : List.of();
+            parts.add(new TargetPart(t.id(), Contributions.part(data(a, t, current, a.year())),
+                    Contributions.part(data(a, t, previous, a.year() - 1)), ds));
+        }
+        List<String> withFacts = districtsWithFacts(a.year(), a.district());
+        String version = a.version().version();
+        boolean full = !version.equals(sentVersion.get(a.key()));
+        Map<String, TargetPart> before = full ? Map.of() : sent.get(a.key());
+        List<TargetPart> changed = new ArrayList<>();
+        for (TargetPart part : parts) {
+            if (full || !part.equals(before.get(part.getId()))) {
+                changed.add(part);
             }
         }
-        for (String key : gone) {
-            published.remove(key);
-            last.delete(key);
-            context.forward(new Record<>(key, new KpiOutput.Snapshot(null), now.toEpochMilli()));
+        if (!full && changed.isEmpty() && withFacts.equals(sentWithFacts.get(a.key()))) {
+            return;
         }
+        KpiContribution c = KpiContribution.newBuilder().setPlan(a.key()).setVersion(version).setSource(partition)
+                .setPartitions(partitions).setFull(full).setDistrictsWithFacts(withFacts).setTargets(changed).build();
+        String province = Districts.province(a.district());
+        context.forward(new Record<>(province, new KpiOutput.Contribution(province, c), now.toEpochMilli()));
+        Map<String, TargetPart> now2 = full ? new HashMap<>() : sent.get(a.key());
+        changed.forEach(part -> now2.put(part.getId(), part));
+        sent.put(a.key(), now2);
+        sentVersion.put(a.key(), version);
+        sentWithFacts.put(a.key(), withFacts);
+    }
+
+    /** The roll-ups of a districts: target's target in the plans evaluated here of the districts the aggregate covers. */
+    private List<DistrictPart> districtParts(PlanCatalog.YearPlan a, Target t, Collection<PlanCatalog.YearPlan> plans) {
+        String ref = t.sourceTarget();
+        List<DistrictPart> out = new ArrayList<>();
+        for (PlanCatalog.YearPlan q : plans) {
+            if (q.year() == a.year() && evaluatesHere(q) && Districts.covers(a.district(), q.district())) {
+                Map<String, KpiEngine.Rolled> r = rolledByPlan.get(q.key());
+                KpiEngine.Rolled roll = r == null ? null : r.get(ref);
+                if (roll != null) {
+                    out.add(Contributions.part(q.district(), roll,
+                            published.get(q.district() + "/" + q.year() + "/" + ref)));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(DistrictPart::getDistrict));
+        return out;
+    }
+
+    /**
+     * A target no longer in its plan leaves the KPI table (tombstone), and so the boards; a KPI of a plan another
+     * task (or the aggregate stage) evaluates is only forgotten here.
+     */
+    private void removeTargetsNotIn(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
+        // district/year/id; a key written before districts (year/id) is gone: the KPI is published under its new key
+        java.util.function.Predicate<String> notInPlan = key -> {
+            String[] k = key.split("/", 3);
+            PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
+            return p == null || !p.byId().containsKey(k[2]);
+        };
+        published.removeIf(key -> notInPlan.test(key) || !evaluatesHere(plans.get(key.substring(0,
+                key.lastIndexOf('/')))), notInPlan, now);
     }
 
     /** Publishes the changed report subjects that no target of their year's plan names (or no plan at all). */

@@ -6,6 +6,7 @@ import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.intake.CommitHook;
 import io.planpulse.intake.IntakeOutput;
 import io.planpulse.intake.IntakeProcessor;
+import io.planpulse.kpistage.AggregateProcessor;
 import io.planpulse.kpistage.KpiOutput;
 import io.planpulse.kpistage.KpiProcessor;
 import io.planpulse.plan.PlanCatalog;
@@ -37,11 +38,14 @@ import org.apache.kafka.streams.state.Stores;
  *  planpulse.{project-progress, indicator-reports}                                                     │
  *        └► intake-*: decode, validate, dedup by id ──────────────────────────────────────────────────┤
  *                                  rejects ► planpulse.rejected                                        ▼
- *                  repartition kpi-input-* (1 partition each) ► kpi: facts (flow cells, reports in force);
- *                                                                 each year's plan as queries over them
- *                                                                    ├► planpulse.kpi (compacted, key year/id)
- *                                                                    ├► planpulse.status-changes
- *                                                                    └► planpulse.unplanned (compacted)
+ *       repartition kpi-input-* (planpulse.kpi.partitions each, by district) ► kpi: per partition, its districts'
+ *                                     facts (flow cells, reports in force) and their plans as queries over them
+ *                                                    ├► planpulse.kpi (compacted, key district/year/id)
+ *                                                    ├► planpulse.status-changes
+ *                                                    ├► planpulse.unplanned (compacted)
+ *                                                    └► repartition kpi-contributions (by province) ► aggregate:
+ *                                                         the aggregate plans (a city's) from every partition's
+ *                                                         contribution ► planpulse.kpi, planpulse.status-changes
  * </pre>
  *
  * Months are calendar months in the deployment's zone, taken from the event's own time (flows) or period (reports);
@@ -52,6 +56,8 @@ public final class PlanpulseTopology {
     public static final int DEFAULT_MAX_CELLS = 100_000;
     /** What {@code planpulse.district} is when nobody sets it: 巴南区, the district of the shipped plan (section 1b). */
     public static final String DEFAULT_DISTRICT = io.planpulse.base.Districts.DEFAULT;
+    /** What {@code planpulse.kpi.partitions} is when nobody sets it (see the README, "Many districts"). */
+    public static final int DEFAULT_KPI_PARTITIONS = 1;
 
     /**
      * Knobs of the topology; {@link #defaults(Clock)} suits production and tests alike.
@@ -60,8 +66,11 @@ public final class PlanpulseTopology {
      * @param maxCells the flow cells kept per (stream, year) before the rest go to the stream's overflow cell
      */
     public record Settings(Clock clock, PlanCatalog catalog, Duration evaluateInterval,
-                           Duration clockTick, int maxCells, String district) {
+                           Duration clockTick, int maxCells, String district, int kpiPartitions) {
         public Settings {
+            if (kpiPartitions < 1) {
+                throw new IllegalArgumentException("planpulse.kpi.partitions must be at least 1, not " + kpiPartitions);
+            }
             if (maxCells < 1) {
                 throw new IllegalArgumentException("planpulse.facts.max-cells must be at least 1, not " + maxCells);
             }
@@ -77,16 +86,22 @@ public final class PlanpulseTopology {
 
         public static Settings defaults(Clock clock, ZoneId zone) {
             return new Settings(clock, new PlanCatalog(zone, DEFAULT_DISTRICT), Duration.ofMillis(100),
-                    Duration.ofSeconds(5), DEFAULT_MAX_CELLS, DEFAULT_DISTRICT);
+                    Duration.ofSeconds(5), DEFAULT_MAX_CELLS, DEFAULT_DISTRICT, DEFAULT_KPI_PARTITIONS);
         }
 
         public Settings withMaxCells(int cells) {
-            return new Settings(clock, catalog, evaluateInterval, clockTick, cells, district);
+            return new Settings(clock, catalog, evaluateInterval, clockTick, cells, district, kpiPartitions);
+        }
+
+        /** How many partitions the KPI stage's work is split in (planpulse.kpi.partitions). */
+        public Settings withKpiPartitions(int n) {
+            return new Settings(clock, catalog, evaluateInterval, clockTick, maxCells, district, n);
         }
 
         /** The deployment's district: that of events and plans that name none. */
         public Settings withDistrict(String d) {
-            return new Settings(clock, new PlanCatalog(catalog.zone(), d), evaluateInterval, clockTick, maxCells, d);
+            return new Settings(clock, new PlanCatalog(catalog.zone(), d), evaluateInterval, clockTick, maxCells, d,
+                    kpiPartitions);
         }
     }
 
@@ -108,7 +123,11 @@ public final class PlanpulseTopology {
                 () -> new PlanStoreUpdater(catalog));
 
         // Each input stream is its own sub-topology (its tasks never wait on another stream's partitions) with its
-        // own single-partition repartition topic into the KPI stage.
+        // own repartition topic into the KPI stage: planpulse.kpi.partitions partitions, a district's facts in one.
+        int partitions = settings.kpiPartitions();
+        org.apache.kafka.streams.processor.StreamPartitioner<String, KpiInput> byDistrict =
+                (topic, key, value, n) -> java.util.Optional.of(java.util.Set.of(
+                        io.planpulse.base.Districts.partition(KpiProcessor.districtOf(value, settings.district()), n)));
         KStream<String, KpiInput> kpiInput = null;
         for (Stream s : Stream.values()) {
             // Ids and pending sums, in batches written when full and before each commit (by the hook): uncached, so
@@ -129,7 +148,8 @@ public final class PlanpulseTopology {
             KStream<String, KpiInput> in = routes.get("route-" + s.type() + "-kpi-input")
                     .mapValues(v -> ((IntakeOutput.ToKpi) v).input(), Named.as("as-kpi-input-" + s.type()))
                     .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
-                            .withName(Topics.kpiInputRepartition(s)).withNumberOfPartitions(1));
+                            .withName(Topics.kpiInputRepartition(s)).withNumberOfPartitions(partitions)
+                            .withStreamPartitioner(byDistrict));
             kpiInput = kpiInput == null ? in : kpiInput.merge(in, Named.as("merge-kpi-input-" + s.type()));
         }
 
@@ -148,17 +168,40 @@ public final class PlanpulseTopology {
 
         Map<String, KStream<String, KpiOutput>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
-                                settings.clockTick(), settings.maxCells(), settings.district()),
+                                settings.clockTick(), settings.maxCells(), settings.district(), partitions),
                         Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
                         Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
                 .split(Named.as("out-"))
                 .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
                 .branch((k, v) -> v instanceof KpiOutput.Unplanned, Branched.as("unplanned"))
+                .branch((k, v) -> v instanceof KpiOutput.Contribution, Branched.as("contribution"))
                 .defaultBranch(Branched.as("status"));
         // The casts follow the branch predicates above (a sealed type has no pattern switch on Java 17).
         outputs.get("out-kpi")
                 .mapValues(v -> ((KpiOutput.Snapshot) v).snapshot(), Named.as("as-kpi"))
                 .to(Topics.KPI.name(), Topics.KPI.produced("kpi-sink"));
+        // The aggregate stage: contributions keyed by the aggregate's province, evaluated where that key lands.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_PARTS_STORE),
+                Serdes.String(), Topics.KPI_CONTRIBUTION.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_LAST_STORE),
+                Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
+        Map<String, KStream<String, KpiOutput>> aggregates = outputs.get("out-contribution")
+                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((KpiOutput.Contribution) v).province(),
+                        ((KpiOutput.Contribution) v).contribution()), Named.as("as-contribution"))
+                .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_CONTRIBUTION.serde())
+                        .withName(Topics.KPI_CONTRIBUTIONS_REPARTITION).withNumberOfPartitions(partitions))
+                .process(() -> new AggregateProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
+                                settings.clockTick(), partitions),
+                        Named.as("aggregate"), Topics.AGGREGATE_PARTS_STORE, Topics.AGGREGATE_LAST_STORE)
+                .split(Named.as("aggregate-out-"))
+                .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
+                .defaultBranch(Branched.as("status"));
+        aggregates.get("aggregate-out-kpi")
+                .mapValues(v -> ((KpiOutput.Snapshot) v).snapshot(), Named.as("as-aggregate-kpi"))
+                .to(Topics.KPI.name(), Topics.KPI.produced("aggregate-kpi-sink"));
+        aggregates.get("aggregate-out-status")
+                .mapValues(v -> ((KpiOutput.Change) v).change(), Named.as("as-aggregate-status-change"))
+                .to(Topics.STATUS_CHANGES.name(), Topics.STATUS_CHANGES.produced("aggregate-status-changes-sink"));
         outputs.get("out-unplanned")
                 .mapValues(v -> ((KpiOutput.Unplanned) v).subject(), Named.as("as-unplanned"))
                 .to(Topics.UNPLANNED.name(), Topics.UNPLANNED.produced("unplanned-sink"));

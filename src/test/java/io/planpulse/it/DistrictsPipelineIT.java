@@ -68,48 +68,67 @@ class DistrictsPipelineIT {
         }
     }
 
+    /** Banan, Yubei, Jiangbei and the city's plans, on a fresh broker. */
+    private static void loadPlans(Config c) throws Exception {
+        TopicAdmin.ensureTopics(c.clients(), 3, 1);
+        PlanLoad.publish(PlanLoader.load("banan.yaml", new StringReader(testPlan(null, null))), c.clients(),
+                "banan.yaml", c.get(Config.DISTRICT));
+        PlanLoad.publish(PlanLoader.load("yubei.yaml", new StringReader(testPlan("500112", "渝北区"))), c.clients(),
+                "yubei.yaml", c.get(Config.DISTRICT));
+        PlanLoad.publish(PlanLoader.load("jiangbei.yaml", new StringReader(testPlan("500105", "江北区"))),
+                c.clients(), "jiangbei.yaml", c.get(Config.DISTRICT));
+        PlanLoad.publish(PlanLoader.load("city.yaml", new StringReader(CITY)), c.clients(), "city.yaml",
+                c.get(Config.DISTRICT));
+    }
+
+    /** 4 trucks in Banan (no district: the deployment's), 2 in Yubei, 1 in Jiangbei and 3 in Shapingba (no plan). */
+    private static void sendTrucks(String bootstrap) throws Exception {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        String[][] sent = {{null, "4"}, {"500112", "2"}, {"500105", "1"}, {"500106", "3"}};
+        for (String[] d : sent) {
+            for (int i = 0; i < Integer.parseInt(d[1]); i++) {
+                TruckDeparture t = io.planpulse.pipeline.TopologyFixture.truck(d[0] + "-" + i,
+                        "2025-03-10T10:00:00+08:00", "VN", 1_000_000);
+                t.setDistrict(d[0]);
+                records.add(new ProducerRecord<>(Stream.TRUCK_DEPARTURE.topic(), t.getDepartureId(),
+                        Topics.TRUCK_DEPARTURE.encode(t)));
+            }
+        }
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (var r : records) {
+                p.send(r).get();
+            }
+        }
+    }
+
+    /** The city's figures: every covered district's trucks, and the sum of the three districts' plans. */
+    private static void awaitFigures(String url) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(actual(url, "trucks", "500113")).isEqualTo(4.0);
+            assertThat(actual(url, "trucks", "500112")).isEqualTo(2.0);
+            assertThat(actual(url, "trucks", "500105")).isEqualTo(1.0);
+            assertThat(actual(url, "trucks", "500000")).as("every covered district, 沙坪坝 too").isEqualTo(10.0);
+            assertThat(actual(url, "trucks_by_district", null)).as("the three districts' plans")
+                    .isEqualTo(7.0);
+        });
+    }
+
+    /**
+     * The KPI work in three partitions (500112 in 0, 500105 in 1, 500113 and 500106 in 2; the city's province in 2),
+     * so the city is computed from three partitions' contributions.
+     */
     @Test
     void shouldServeThreeDistrictsAndTheCityFromOneDeployment(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
-            Config c = TestConfigs.local(broker.bootstrapServers(), dir);
-            TopicAdmin.ensureTopics(c.clients(), 3, 1);
-            PlanLoad.publish(PlanLoader.load("banan.yaml", new StringReader(testPlan(null, null))), c.clients(),
-                    "banan.yaml", c.get(Config.DISTRICT));
-            PlanLoad.publish(PlanLoader.load("yubei.yaml", new StringReader(testPlan("500112", "渝北区"))), c.clients(),
-                    "yubei.yaml", c.get(Config.DISTRICT));
-            PlanLoad.publish(PlanLoader.load("jiangbei.yaml", new StringReader(testPlan("500105", "江北区"))),
-                    c.clients(), "jiangbei.yaml", c.get(Config.DISTRICT));
-            PlanLoad.publish(PlanLoader.load("city.yaml", new StringReader(CITY)), c.clients(), "city.yaml",
-                    c.get(Config.DISTRICT));
+            Config c = TestConfigs.local(broker.bootstrapServers(), dir, Config.KPI_PARTITIONS, "3");
+            loadPlans(c);
             Clock clock = Clock.fixed(OffsetDateTime.parse(Scenario.AS_OF).toInstant(), ZoneOffset.UTC);
             try (PipelineApp app = PipelineApp.start(c, clock)) {
                 app.awaitReady(Duration.ofMinutes(2));
-                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-                String[][] sent = {{null, "4"}, {"500112", "2"}, {"500105", "1"}, {"500106", "3"}};
-                for (String[] d : sent) {
-                    for (int i = 0; i < Integer.parseInt(d[1]); i++) {
-                        TruckDeparture t = io.planpulse.pipeline.TopologyFixture.truck(d[0] + "-" + i,
-                                "2025-03-10T10:00:00+08:00", "VN", 1_000_000);
-                        t.setDistrict(d[0]);
-                        records.add(new ProducerRecord<>(Stream.TRUCK_DEPARTURE.topic(), t.getDepartureId(),
-                                Topics.TRUCK_DEPARTURE.encode(t)));
-                    }
-                }
-                try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-                    for (var r : records) {
-                        p.send(r).get();
-                    }
-                }
+                sendTrucks(broker.bootstrapServers());
                 String url = app.url();
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    assertThat(actual(url, "trucks", "500113")).isEqualTo(4.0);
-                    assertThat(actual(url, "trucks", "500112")).isEqualTo(2.0);
-                    assertThat(actual(url, "trucks", "500105")).isEqualTo(1.0);
-                    assertThat(actual(url, "trucks", "500000")).as("every covered district, 沙坪坝 too").isEqualTo(10.0);
-                    assertThat(actual(url, "trucks_by_district", null)).as("the three districts' plans")
-                            .isEqualTo(7.0);
-                });
+                awaitFigures(url);
                 Http.Response ambiguous = Http.get(url + "/api/kpis/2025/trucks");
                 assertThat(ambiguous.status()).isEqualTo(400);
                 assertThat(ambiguous.body()).contains("500000", "500105", "500112", "500113");
@@ -143,6 +162,52 @@ class DistrictsPipelineIT {
                 assertThat(app.failure()).isNull();
             }
         }
+    }
+
+    /**
+     * Two instances of one application split the three KPI partitions: each runs at least one, each evaluates only
+     * its own partitions' districts, and either serves the same exact figures, the city's included.
+     */
+    @Test
+    void shouldSplitTheKpiPartitionsBetweenTwoInstances(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(null)) {
+            Config a = TestConfigs.local(broker.bootstrapServers(), dir.resolve("a"), Config.KPI_PARTITIONS, "3");
+            Config b = TestConfigs.local(broker.bootstrapServers(), dir.resolve("b"), Config.KPI_PARTITIONS, "3");
+            loadPlans(a);
+            Clock clock = Clock.fixed(OffsetDateTime.parse(Scenario.AS_OF).toInstant(), ZoneOffset.UTC);
+            try (PipelineApp one = PipelineApp.start(a, clock); PipelineApp two = PipelineApp.start(b, clock)) {
+                one.awaitReady(Duration.ofMinutes(2));
+                two.awaitReady(Duration.ofMinutes(2));
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertThat(kpiPartitions(one)).isNotEmpty();
+                    assertThat(kpiPartitions(two)).isNotEmpty();
+                    java.util.Set<Integer> both = new java.util.TreeSet<>(kpiPartitions(one));
+                    both.addAll(kpiPartitions(two));
+                    assertThat(both).containsExactly(0, 1, 2);
+                });
+                sendTrucks(broker.bootstrapServers());
+                awaitFigures(one.url());
+                awaitFigures(two.url());
+                for (PipelineApp app : List.of(one, two)) {
+                    // the CPU of a partition's rounds is reported where it runs, and only there
+                    String metrics = Http.get(app.url() + "/metrics").body();
+                    for (int p = 0; p < 3; p++) {
+                        String series = "planpulse_kpi_evaluation_cpu_seconds_count{partition=\"" + p + "\",scope=\"all\"}";
+                        if (kpiPartitions(app).contains(p)) {
+                            assertThat(metrics).as("partition %d runs here", p).contains(series);
+                        } else {
+                            assertThat(metrics).as("partition %d runs on the other instance", p).doesNotContain(series);
+                        }
+                    }
+                    assertThat(app.failure()).isNull();
+                }
+            }
+        }
+    }
+
+    /** The KPI-stage partitions an instance runs now. */
+    private static java.util.Set<Integer> kpiPartitions(PipelineApp app) {
+        return app.kpiPartitions();
     }
 
     private static double actual(String url, String id, String district) throws Exception {

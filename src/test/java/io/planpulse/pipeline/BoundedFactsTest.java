@@ -113,7 +113,7 @@ class BoundedFactsTest {
             store(context, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             KpiProcessor restarted = new KpiProcessor(before.catalog(), registry, before.clock, Duration.ofMillis(100),
-                    Duration.ofSeconds(5), CAP, "500113");
+                    Duration.ofSeconds(5), CAP, "500113", 1);
             restarted.init(context);
             context.setCurrentSystemTimeMs(1_000);
 

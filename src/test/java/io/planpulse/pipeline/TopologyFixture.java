@@ -197,6 +197,16 @@ public final class TopologyFixture implements AutoCloseable {
         return settings.catalog();
     }
 
+    /** Every record handed to the KPI stage so far (the repartition topics' contents), in the order sent. */
+    java.util.List<io.planpulse.avro.internal.KpiInput> kpiInputs() {
+        java.util.List<io.planpulse.avro.internal.KpiInput> out = new ArrayList<>();
+        for (String topic : Topics.kpiInputTopics("planpulse-test")) {
+            out.addAll(driver.createOutputTopic(topic, new StringDeserializer(),
+                    Topics.KPI_INPUT.serde().deserializer()).readValuesToList());
+        }
+        return out;
+    }
+
     public KpiSnapshot kpi(String id) {
         return table.get(settings.district() + "/2025/" + id);
     }

@@ -81,7 +81,7 @@ class UpgradeInPlaceTest {
                     "2025-03", null));
 
             KpiProcessor upgraded = new KpiProcessor(before.catalog(), new SimpleMeterRegistry(), before.clock,
-                    Duration.ofMillis(100), Duration.ofSeconds(5), 1000, "500113");
+                    Duration.ofMillis(100), Duration.ofSeconds(5), 1000, "500113", 1);
             upgraded.init(context);
             context.setCurrentSystemTimeMs(1_000);
             assertThat(keys(flows)).containsExactlyInAnyOrder(
