@@ -105,6 +105,10 @@ public final class PipelineApp implements AutoCloseable {
                                 + "one it does (Confluent-framed records wait meanwhile)").register(registry);
             }
             TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
+            if (catalog != null) {
+                // planpulse.kpi.partitions changed since the last start: the KPI stage's state moves first
+                new KpiRelayout(config).run();
+            }
             Properties props = streamsDefaults();
             props.putAll(config.kafka());
             KafkaStreams ks = new KafkaStreams(topology.apply(registry), props);
@@ -260,6 +264,11 @@ public final class PipelineApp implements AutoCloseable {
         await("ready", timeout, this::ready);
     }
 
+    /** The KPI stage's topics and stores for planpulse.kpi.partitions. */
+    private io.planpulse.base.KpiLayout layout() {
+        return io.planpulse.base.KpiLayout.of(config.getInt(Config.KPI_PARTITIONS));
+    }
+
     /** This instance runs at least one partition of the KPI stage, which evaluates and publishes KPIs. */
     public boolean hostsKpiStage() {
         return hostsTopic(config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-");
@@ -277,7 +286,7 @@ public final class PipelineApp implements AutoCloseable {
 
     /** This instance runs at least one partition of the aggregate stage (the aggregate plans of some provinces). */
     public boolean hostsAggregateStage() {
-        return hostsTopic(Topics.contributionsTopic(config.get("application.id")));
+        return hostsTopic(layout().contributionsTopic(config.get("application.id")));
     }
 
     private boolean hostsTopic(String prefix) {
@@ -307,13 +316,13 @@ public final class PipelineApp implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         String appId = config.get("application.id");
-        List<String> repartitions = Topics.kpiInputTopics(appId);
+        List<String> repartitions = layout().kpiInputTopics(appId);
         try (Admin admin = Admin.create(config.clients())) {
             awaitCommitted(admin, appId, Topics.INPUTS, deadline);
             awaitCommitted(admin, appId, repartitions, deadline);
             awaitRounds("planpulse.kpi.evaluations", "KPI evaluation", deadline);
             // what those rounds contributed to the aggregate plans, and the aggregate stage's rounds after it
-            awaitCommitted(admin, appId, List.of(Topics.contributionsTopic(appId)), deadline);
+            awaitCommitted(admin, appId, List.of(layout().contributionsTopic(appId)), deadline);
             if (hostsAggregateStage()) {
                 awaitRounds("planpulse.kpi.aggregations", "aggregate evaluation", deadline);
             }

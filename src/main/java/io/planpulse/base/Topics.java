@@ -103,22 +103,6 @@ public final class Topics {
         return "planpulse-commit-hook-" + s.type().replace('_', '-');
     }
 
-    /** The repartition name of one stream's way into the KPI stage (topic: APP_ID-NAME-repartition). */
-    public static String kpiInputRepartition(Stream s) {
-        return KPI_INPUT_REPARTITION + "-" + s.type().replace('_', '-');
-    }
-
-    /** The KPI stage's input topics of the application: one repartition topic per stream. */
-    public static java.util.List<String> kpiInputTopics(String applicationId) {
-        return java.util.Arrays.stream(Stream.values())
-                .map(s -> applicationId + "-" + kpiInputRepartition(s) + "-repartition").toList();
-    }
-
-    /** The aggregate stage's input topic of the application. */
-    public static String contributionsTopic(String applicationId) {
-        return applicationId + "-" + KPI_CONTRIBUTIONS_REPARTITION + "-repartition";
-    }
-
     public static String intakeName(Stream s) {
         return "intake-" + s.type().replace('_', '-');
     }

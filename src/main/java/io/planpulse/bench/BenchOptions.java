@@ -19,6 +19,7 @@ import java.util.Set;
  * @param runs             the runs to make, names of {@link #ALL_RUNS}
  * @param planTargets      targets of the large plan of the plan-scale run
  * @param districts        districts of the districts run (their plans, derived from the shipped one, and the city's)
+ * @param kpiPartitions    planpulse.kpi.partitions of the districts run
  * @param warmupSeconds    the least warm-up before each timed Streams run (0: none)
  * @param passes           timed passes of each Streams run
  * @param instances        Kafka Streams clients of the application in the timed runs
@@ -32,7 +33,7 @@ import java.util.Set;
 public record BenchOptions(long events, int partitions, int rate, int freshnessSeconds, int threads, Set<String> runs,
                            int planTargets, int warmupSeconds, int passes, int instances, int commitIntervalMs,
                            String compression, Map<String, String> streamsConfig, boolean trace, Path json,
-                           String bootstrap, int districts) {
+                           String bootstrap, int districts, int kpiPartitions) {
     /** Every run there is, in the order they run. */
     public static final List<String> ALL_RUNS = List.of("raw", "bare-alos", "pipeline-alos", "bare-eos",
             "pipeline-eos", "freshness", "raw-json", "pipeline-json-alos", "pipeline-json-eos", "plan-scale", "districts");
@@ -46,6 +47,7 @@ public record BenchOptions(long events, int partitions, int rate, int freshnessS
         atLeast("--threads", threads, 1);
         atLeast("--passes", passes, 1);
         atLeast("--instances", instances, 1);
+        atLeast("--kpi-partitions", kpiPartitions, 1);
         if (runs.contains("freshness")) {
             atLeast("--rate", rate, 1);
         }

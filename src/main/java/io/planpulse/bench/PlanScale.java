@@ -75,7 +75,7 @@ final class PlanScale {
             // topics committed through their end. Each transaction there ends with one commit marker, which a
             // consumer's position may not have passed yet, so one offset short of the end is through the last record.
             Map<TopicPartition, Long> kpiInputEnd = new HashMap<>();
-            PipelineApp.endOffsets(admin, Topics.kpiInputTopics(appId))
+            PipelineApp.endOffsets(admin, io.planpulse.base.KpiLayout.of(1).kpiInputTopics(appId))
                     .forEach((tp, off) -> kpiInputEnd.put(tp, Math.max(0, off - 1)));
             awaitCommitted(admin, appId, kpiInputEnd, streams, "the KPI stage's input topics");
             System.err.printf("plan-scale: %,d events of facts read and taken in by the KPI stage in %.1f s%n",

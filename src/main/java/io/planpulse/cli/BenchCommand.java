@@ -41,6 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "from the shipped one (Chongqing's 38 first, then synthetic 50xxxx codes) and the city's (default "
             + "${DEFAULT-VALUE}).")
     int districts = 38;
+    @Option(names = "--kpi-partitions", paramLabel = "P", description = "planpulse.kpi.partitions of the districts run: "
+            + "the KPI work split by district in P partitions, shared by its --instances (default ${DEFAULT-VALUE}).")
+    int kpiPartitions = 1;
     @Option(names = "--warmup-seconds", description = "Before each timed Streams run, run the same topology with the "
             + "same guarantee under throw-away application ids at least this long and until the JIT is quiet, so the "
             + "timed run measures code compiled for it (default ${DEFAULT-VALUE}; 0 = no warm-up).")
@@ -48,8 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--passes", description = "Timed passes of each Streams run, after its warm-up; the median "
             + "counts and every pass is kept in the JSON (default ${DEFAULT-VALUE}).")
     int passes = 3;
-    @Option(names = "--instances", description = "Kafka Streams clients of the application in the timed runs "
-            + "(default ${DEFAULT-VALUE}); each has --threads stream threads.")
+    @Option(names = "--instances", description = "Kafka Streams clients of the application in the timed runs and "
+            + "the districts run (default ${DEFAULT-VALUE}); each has --threads stream threads.")
     int instances = 1;
     @Option(names = "--commit-interval-ms", description = "commit.interval.ms of every Streams run, both guarantees "
             + "(default ${DEFAULT-VALUE}, as planpulse runs).")
@@ -92,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return new BenchOptions(events, partitions, rate, freshnessSeconds, threads, runs, planTargets,
                     warmupSeconds, passes, instances, commitIntervalMs, compression, streamsConfig, trace, json,
-                    bootstrap, districts);
+                    bootstrap, districts, kpiPartitions);
         } catch (IllegalArgumentException e) {
             throw new BadInput("bench: " + e.getMessage());
         }

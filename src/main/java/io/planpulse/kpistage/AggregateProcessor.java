@@ -59,6 +59,7 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
     private final Duration evaluateInterval;
     private final Duration clockTick;
     private final int partitions;
+    private final io.planpulse.base.KpiLayout layout;
     private int partition;
     private ProcessorContext<String, KpiOutput> context;
     private KeyValueStore<String, KpiContribution> store;
@@ -83,14 +84,15 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
         this.evaluateInterval = evaluateInterval;
         this.clockTick = clockTick;
         this.partitions = partitions;
+        this.layout = io.planpulse.base.KpiLayout.of(partitions);
     }
 
     @Override
     public void init(ProcessorContext<String, KpiOutput> context) {
         this.context = context;
         this.partition = context.taskId().partition();
-        this.store = context.getStateStore(Topics.AGGREGATE_PARTS_STORE);
-        this.published = new Published(context, context.getStateStore(Topics.AGGREGATE_LAST_STORE));
+        this.store = context.getStateStore(layout.aggregateParts());
+        this.published = new Published(context, context.getStateStore(layout.aggregateLast()));
         try (KeyValueIterator<String, KpiContribution> it = store.all()) {
             it.forEachRemaining((KeyValue<String, KpiContribution> kv) -> keep(kv.value));
         }

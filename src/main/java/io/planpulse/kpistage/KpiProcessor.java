@@ -78,6 +78,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final int maxCells;
     /** planpulse.kpi.partitions, and this task's partition of them. */
     private final int partitions;
+    private final io.planpulse.base.KpiLayout layout;
     private int partition;
     /** The deployment's district: its plan's, and that of facts written before districts (CONTRACT section 1b). */
     private final String district;
@@ -131,6 +132,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                         int maxCells, String district, int partitions) {
         this.catalog = catalog;
         this.partitions = partitions;
+        this.layout = io.planpulse.base.KpiLayout.of(partitions);
         this.district = district;
         this.maxCells = maxCells;
         this.registry = registry;
@@ -142,10 +144,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     @Override
     public void init(ProcessorContext<String, KpiOutput> context) {
         this.context = context;
-        this.flowStore = context.getStateStore(Topics.FLOW_FACT_STORE);
-        this.reportStore = context.getStateStore(Topics.REPORT_FACT_STORE);
+        this.flowStore = context.getStateStore(layout.flowFacts());
+        this.reportStore = context.getStateStore(layout.reportFacts());
         this.partition = context.taskId().partition();
-        this.unplannedStore = context.getStateStore(Topics.UNPLANNED_LAST_STORE);
+        this.unplannedStore = context.getStateStore(layout.unplannedLast());
         long t0 = System.nanoTime();
         int[] n = new int[2];
         // Facts written before districts (their cells without a district) are the deployment district's: they are
@@ -194,7 +196,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             LOG.info("KPI stage: {} flow cells and {} report subjects written before districts taken as {}'s",
                     movedFlows.size(), movedReports.size(), district);
         }
-        this.published = new Published(context, context.getStateStore(Topics.KPI_LAST_STORE));
+        this.published = new Published(context, context.getStateStore(layout.kpiLast()));
         try (KeyValueIterator<String, UnplannedSubject> it = unplannedStore.all()) {
             it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
         }

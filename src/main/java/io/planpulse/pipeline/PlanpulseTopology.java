@@ -125,6 +125,7 @@ public final class PlanpulseTopology {
         // Each input stream is its own sub-topology (its tasks never wait on another stream's partitions) with its
         // own repartition topic into the KPI stage: planpulse.kpi.partitions partitions, a district's facts in one.
         int partitions = settings.kpiPartitions();
+        io.planpulse.base.KpiLayout layout = io.planpulse.base.KpiLayout.of(partitions);
         org.apache.kafka.streams.processor.StreamPartitioner<String, KpiInput> byDistrict =
                 (topic, key, value, n) -> java.util.Optional.of(java.util.Set.of(
                         io.planpulse.base.Districts.partition(KpiProcessor.districtOf(value, settings.district()), n)));
@@ -148,7 +149,7 @@ public final class PlanpulseTopology {
             KStream<String, KpiInput> in = routes.get("route-" + s.type() + "-kpi-input")
                     .mapValues(v -> ((IntakeOutput.ToKpi) v).input(), Named.as("as-kpi-input-" + s.type()))
                     .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_INPUT.serde())
-                            .withName(Topics.kpiInputRepartition(s)).withNumberOfPartitions(partitions)
+                            .withName(layout.kpiInputRepartition(s)).withNumberOfPartitions(partitions)
                             .withStreamPartitioner(byDistrict));
             kpiInput = kpiInput == null ? in : kpiInput.merge(in, Named.as("merge-kpi-input-" + s.type()));
         }
@@ -156,21 +157,21 @@ public final class PlanpulseTopology {
         // The KPI stage's state is small (facts: a few thousand cells and subjects a year; a few hundred targets):
         // logged in-memory stores, read onto the heap at start. The facts are written by the commit hook once per
         // commit, so their stores are uncached (what the hook writes reaches the changelog in that commit).
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.flowFacts()),
                 Serdes.String(), Topics.FLOW_FACT.serde()).withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.reportFacts()),
                 Serdes.String(), Topics.REPORT_FACT.serde()).withCachingDisabled());
         builder.addStateStore(CommitHook.builder(Topics.KPI_COMMIT_HOOK));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.kpiLast()),
                 Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.unplannedLast()),
                 Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()).withCachingEnabled());
 
         Map<String, KStream<String, KpiOutput>> outputs = kpiInput
                 .process(() -> new KpiProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
                                 settings.clockTick(), settings.maxCells(), settings.district(), partitions),
-                        Named.as("kpi"), Topics.FLOW_FACT_STORE, Topics.REPORT_FACT_STORE, Topics.KPI_COMMIT_HOOK,
-                        Topics.KPI_LAST_STORE, Topics.UNPLANNED_LAST_STORE)
+                        Named.as("kpi"), layout.flowFacts(), layout.reportFacts(), Topics.KPI_COMMIT_HOOK,
+                        layout.kpiLast(), layout.unplannedLast())
                 .split(Named.as("out-"))
                 .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
                 .branch((k, v) -> v instanceof KpiOutput.Unplanned, Branched.as("unplanned"))
@@ -181,18 +182,18 @@ public final class PlanpulseTopology {
                 .mapValues(v -> ((KpiOutput.Snapshot) v).snapshot(), Named.as("as-kpi"))
                 .to(Topics.KPI.name(), Topics.KPI.produced("kpi-sink"));
         // The aggregate stage: contributions keyed by the aggregate's province, evaluated where that key lands.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_PARTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.aggregateParts()),
                 Serdes.String(), Topics.KPI_CONTRIBUTION.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_LAST_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(layout.aggregateLast()),
                 Serdes.String(), Topics.KPI_SNAPSHOT.serde()).withCachingEnabled());
         Map<String, KStream<String, KpiOutput>> aggregates = outputs.get("out-contribution")
                 .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((KpiOutput.Contribution) v).province(),
                         ((KpiOutput.Contribution) v).contribution()), Named.as("as-contribution"))
                 .repartition(Repartitioned.with(Serdes.String(), Topics.KPI_CONTRIBUTION.serde())
-                        .withName(Topics.KPI_CONTRIBUTIONS_REPARTITION).withNumberOfPartitions(partitions))
+                        .withName(layout.contributionsRepartition()).withNumberOfPartitions(partitions))
                 .process(() -> new AggregateProcessor(catalog, registry, settings.clock(), settings.evaluateInterval(),
                                 settings.clockTick(), partitions),
-                        Named.as("aggregate"), Topics.AGGREGATE_PARTS_STORE, Topics.AGGREGATE_LAST_STORE)
+                        Named.as("aggregate"), layout.aggregateParts(), layout.aggregateLast())
                 .split(Named.as("aggregate-out-"))
                 .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
                 .defaultBranch(Branched.as("status"));

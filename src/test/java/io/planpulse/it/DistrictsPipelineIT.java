@@ -69,7 +69,7 @@ class DistrictsPipelineIT {
     }
 
     /** Banan, Yubei, Jiangbei and the city's plans, on a fresh broker. */
-    private static void loadPlans(Config c) throws Exception {
+    static void loadPlans(Config c) throws Exception {
         TopicAdmin.ensureTopics(c.clients(), 3, 1);
         PlanLoad.publish(PlanLoader.load("banan.yaml", new StringReader(testPlan(null, null))), c.clients(),
                 "banan.yaml", c.get(Config.DISTRICT));
@@ -82,7 +82,7 @@ class DistrictsPipelineIT {
     }
 
     /** 4 trucks in Banan (no district: the deployment's), 2 in Yubei, 1 in Jiangbei and 3 in Shapingba (no plan). */
-    private static void sendTrucks(String bootstrap) throws Exception {
+    static void sendTrucks(String bootstrap) throws Exception {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         String[][] sent = {{null, "4"}, {"500112", "2"}, {"500105", "1"}, {"500106", "3"}};
         for (String[] d : sent) {
@@ -103,14 +103,19 @@ class DistrictsPipelineIT {
     }
 
     /** The city's figures: every covered district's trucks, and the sum of the three districts' plans. */
-    private static void awaitFigures(String url) {
+    static void awaitFigures(String url) {
+        awaitFigures(url, 4, 2, 1, 10);
+    }
+
+    /** The trucks of Banan, Yubei and Jiangbei, the city's of every covered district and the sum of the three plans. */
+    static void awaitFigures(String url, double banan, double yubei, double jiangbei, double city) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            assertThat(actual(url, "trucks", "500113")).isEqualTo(4.0);
-            assertThat(actual(url, "trucks", "500112")).isEqualTo(2.0);
-            assertThat(actual(url, "trucks", "500105")).isEqualTo(1.0);
-            assertThat(actual(url, "trucks", "500000")).as("every covered district, 沙坪坝 too").isEqualTo(10.0);
+            assertThat(actual(url, "trucks", "500113")).isEqualTo(banan);
+            assertThat(actual(url, "trucks", "500112")).isEqualTo(yubei);
+            assertThat(actual(url, "trucks", "500105")).isEqualTo(jiangbei);
+            assertThat(actual(url, "trucks", "500000")).as("every covered district, 沙坪坝 too").isEqualTo(city);
             assertThat(actual(url, "trucks_by_district", null)).as("the three districts' plans")
-                    .isEqualTo(7.0);
+                    .isEqualTo(banan + yubei + jiangbei);
         });
     }
 

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class PartitionedKpiTest {
     private static final String AS_OF = "2025-06-15T12:00:00+08:00";
     private static final int PARTITIONS = 3;
+    private static final io.planpulse.base.KpiLayout LAYOUT = io.planpulse.base.KpiLayout.of(PARTITIONS);
 
     /** 500100 (主城, covering every district below) sums the districts' plans; the city's plan is the test plan. */
     private static final String MAIN_CITY = DistrictPlansTest.CITY.replace("district: \"500000\"", "district: \"500100\"")
@@ -146,13 +147,13 @@ class PartitionedKpiTest {
 
         static Stage kpi(TopologyFixture f, int partition) throws Exception {
             MockProcessorContext<String, KpiOutput> c = context(partition);
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE), Serdes.String(),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.flowFacts()), Serdes.String(),
                     Topics.FLOW_FACT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.reportFacts()),
                     Serdes.String(), Topics.REPORT_FACT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE), Serdes.String(),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.kpiLast()), Serdes.String(),
                     Topics.KPI_SNAPSHOT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.unplannedLast()),
                     Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()));
             store(c, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
             KpiProcessor p = new KpiProcessor(f.catalog(), new SimpleMeterRegistry(), f.clock, Duration.ofMillis(100),
@@ -163,9 +164,9 @@ class PartitionedKpiTest {
 
         static Stage aggregate(TopologyFixture f, int partition) throws Exception {
             MockProcessorContext<String, KpiOutput> c = context(partition);
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_PARTS_STORE),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateParts()),
                     Serdes.String(), Topics.KPI_CONTRIBUTION.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.AGGREGATE_LAST_STORE),
+            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateLast()),
                     Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
             AggregateProcessor p = new AggregateProcessor(f.catalog(), new SimpleMeterRegistry(), f.clock,
                     Duration.ofMillis(100), Duration.ofSeconds(5), PARTITIONS);

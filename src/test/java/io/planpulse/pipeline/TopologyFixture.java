@@ -200,7 +200,7 @@ public final class TopologyFixture implements AutoCloseable {
     /** Every record handed to the KPI stage so far (the repartition topics' contents), in the order sent. */
     java.util.List<io.planpulse.avro.internal.KpiInput> kpiInputs() {
         java.util.List<io.planpulse.avro.internal.KpiInput> out = new ArrayList<>();
-        for (String topic : Topics.kpiInputTopics("planpulse-test")) {
+        for (String topic : io.planpulse.base.KpiLayout.of(1).kpiInputTopics("planpulse-test")) {
             out.addAll(driver.createOutputTopic(topic, new StringDeserializer(),
                     Topics.KPI_INPUT.serde().deserializer()).readValuesToList());
         }
