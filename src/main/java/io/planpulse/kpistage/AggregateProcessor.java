@@ -8,7 +8,6 @@ import io.planpulse.avro.internal.DistrictPart;
 import io.planpulse.avro.internal.KpiContribution;
 import io.planpulse.avro.internal.TargetPart;
 import io.planpulse.base.Districts;
-import io.planpulse.base.Topics;
 import io.planpulse.kpi.Kpi;
 import io.planpulse.kpi.KpiEngine;
 import io.planpulse.kpi.TargetData;
