@@ -107,7 +107,9 @@ public final class PipelineApp implements AutoCloseable {
             TopicAdmin.ensureTopics(config.clients(), config.getInt(Config.PARTITIONS), config.getInt(Config.REPLICATION));
             if (catalog != null) {
                 // planpulse.kpi.partitions changed since the last start: the KPI stage's state moves first
-                new KpiRelayout(config).run();
+                new io.planpulse.pipeline.KpiRelayout(config.clients(), config.get("application.id"),
+                        config.getInt(Config.KPI_PARTITIONS), config.get(Config.DISTRICT),
+                        config.get("replication.factor")).run();
             }
             Properties props = streamsDefaults();
             props.putAll(config.kafka());

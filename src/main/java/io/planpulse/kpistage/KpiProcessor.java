@@ -362,6 +362,17 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return Facts.districtOf(subject);
     }
 
+    /**
+     * The district of a fact by its store key (year/stream/cell or year/stream/subject): its cell's or subject's first
+     * value (one written before districts names none: the deployment's).
+     */
+    public static String districtOfFact(String storeKey, boolean report, String deployment) {
+        String[] k = storeKey.split("/", 3);
+        String subject = report ? Facts.subjectWithDistrict(k[2], deployment)
+                : Facts.withDistrict(Stream.fromType(k[1]), k[2], deployment);
+        return Facts.districtOf(subject);
+    }
+
     /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
     private void persist() {
         dirtyFlows.forEach((k, c) -> flowStore.put(k, c.toAvro()));

@@ -1,11 +1,10 @@
-package io.planpulse.app;
+package io.planpulse.pipeline;
 
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.base.Districts;
 import io.planpulse.base.KpiLayout;
 import io.planpulse.base.Stream;
 import io.planpulse.base.Topics;
-import io.planpulse.facts.Facts;
 import io.planpulse.kpistage.KpiProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,19 +50,28 @@ import org.slf4j.LoggerFactory;
  * of its contributions when it starts. A crash part-way leaves the old topics in place and the copy runs again at the
  * next start (state records are idempotent: the same key, the same value).
  */
-final class KpiRelayout {
+public final class KpiRelayout {
     private static final Logger LOG = LoggerFactory.getLogger(KpiRelayout.class);
 
-    private final Config config;
+    private final Map<String, Object> clients;
     private final String appId;
     private final KpiLayout target;
     private final String district;
+    private final String replicationFactor;
 
-    KpiRelayout(Config config) {
-        this.config = config;
-        this.appId = config.get("application.id");
-        this.target = KpiLayout.of(config.getInt(Config.KPI_PARTITIONS));
-        this.district = config.get(Config.DISTRICT);
+    /**
+     * @param clients           the client keys of a plain producer, consumer or admin
+     * @param partitions        planpulse.kpi.partitions in force
+     * @param district          planpulse.district (of facts and KPIs written before districts)
+     * @param replicationFactor Kafka Streams' replication.factor of internal topics (null or negative: the broker's)
+     */
+    public KpiRelayout(Map<String, Object> clients, String appId, int partitions, String district,
+                       String replicationFactor) {
+        this.clients = clients;
+        this.appId = appId;
+        this.target = KpiLayout.of(partitions);
+        this.district = district;
+        this.replicationFactor = replicationFactor;
     }
 
     /** The partition counts with state on the cluster, from their flow-fact changelogs. */
@@ -80,8 +88,8 @@ final class KpiRelayout {
     }
 
     /** Copies another partition count's state to the one in force, if there is one to copy; returns whether it did. */
-    boolean run() throws Exception {
-        try (Admin admin = Admin.create(config.clients())) {
+    public boolean run() throws Exception {
+        try (Admin admin = Admin.create(clients)) {
             Set<String> topics = admin.listTopics().names().get();
             Set<Integer> others = layouts(topics, appId);
             others.remove(target.partitions());
@@ -109,7 +117,7 @@ final class KpiRelayout {
 
     private void createTargetTopics(Admin admin, Set<String> existing) throws Exception {
         List<NewTopic> create = new ArrayList<>();
-        String rf = config.get("replication.factor");
+        String rf = replicationFactor;
         Optional<Short> replication = rf != null ? Optional.of(Short.parseShort(rf.trim())) : Optional.empty();
         if (replication.isPresent() && replication.get() < 0) {
             replication = Optional.empty();
@@ -138,7 +146,7 @@ final class KpiRelayout {
 
     /** Copies state and facts in flight in one transaction; returns the state records and facts copied. */
     private int[] copy(Admin admin, KpiLayout source, Set<String> topics) throws Exception {
-        Map<String, Object> producerProps = new HashMap<>(config.clients());
+        Map<String, Object> producerProps = new HashMap<>(clients);
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, appId + "-kpi-relayout");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         int[] n = new int[2];
@@ -189,12 +197,10 @@ final class KpiRelayout {
     /** The district a state record belongs to, by its store's key (KPIs of an aggregate plan: its province's). */
     private String stateDistrict(String store, KpiLayout source, String key, boolean aggregate) {
         if (store.equals(source.flowFacts())) {
-            String[] k = key.split("/", 3);
-            return Facts.districtOf(Facts.withDistrict(Stream.fromType(k[1]), k[2], district));
+            return KpiProcessor.districtOfFact(key, false, district);
         }
         if (store.equals(source.reportFacts())) {
-            String[] k = key.split("/", 3);
-            return Facts.districtOf(Facts.subjectWithDistrict(k[2], district));
+            return KpiProcessor.districtOfFact(key, true, district);
         }
         String first = key.substring(0, key.indexOf('/'));
         String d = Districts.isCode(first) ? first : district; // keys written before districts: year/...
@@ -204,7 +210,7 @@ final class KpiRelayout {
     /** Every key's latest value on a compacted topic (deleted keys left out). */
     private Map<String, byte[]> latest(Admin admin, String topic) throws Exception {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        Map<TopicPartition, Long> end = PipelineApp.endOffsets(admin, List.of(topic));
+        Map<TopicPartition, Long> end = endOffsets(admin, topic);
         try (KafkaConsumer<byte[], byte[]> c = consumer()) {
             c.assign(end.keySet());
             c.seekToBeginning(end.keySet());
@@ -223,7 +229,7 @@ final class KpiRelayout {
     /** The records of an old input topic past the application's committed offsets; records the offsets to commit. */
     private int inFlight(Admin admin, String topic, Map<TopicPartition, OffsetAndMetadata> taken,
                          java.util.function.BiConsumer<byte[], byte[]> each) throws Exception {
-        Map<TopicPartition, Long> end = PipelineApp.endOffsets(admin, List.of(topic));
+        Map<TopicPartition, Long> end = endOffsets(admin, topic);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
                 .partitionsToOffsetAndMetadata().get();
         int[] n = {0};
@@ -246,8 +252,21 @@ final class KpiRelayout {
         return n[0];
     }
 
+    /** The end offsets (committed records) of every partition of a topic. */
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> req = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> req.put(new TopicPartition(topic, p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> props = new HashMap<>(config.clients());
+        Map<String, Object> props = new HashMap<>(clients);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, appId + "-kpi-relayout-" + UUID.randomUUID());
