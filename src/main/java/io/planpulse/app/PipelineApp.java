@@ -299,7 +299,8 @@ public final class PipelineApp implements AutoCloseable {
     /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
     public void awaitViewCaughtUp(Duration timeout) throws Exception {
         try (Admin admin = Admin.create(config.clients())) {
-            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI.name(), Topics.UNPLANNED.name()));
+            Map<TopicPartition, Long> end = endOffsets(admin, List.of(Topics.KPI.name(), Topics.UNPLANNED.name(),
+                    Topics.DISTRICTS.name()));
             await("KPI view", timeout, () -> end.entrySet().stream()
                     .allMatch(e -> view.positions().getOrDefault(e.getKey(), 0L) >= e.getValue()));
         }

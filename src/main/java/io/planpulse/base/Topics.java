@@ -1,5 +1,6 @@
 package io.planpulse.base;
 
+import io.planpulse.avro.DistrictFacts;
 import io.planpulse.avro.HubThroughput;
 import io.planpulse.avro.IndicatorReport;
 import io.planpulse.avro.KpiSnapshot;
@@ -38,6 +39,7 @@ public final class Topics {
     public static final AvroCodec<ReportFact> REPORT_FACT = AvroCodec.of(ReportFact.getClassSchema());
     public static final AvroCodec<PlanVersion> PLAN_VERSION = AvroCodec.of(PlanVersion.getClassSchema());
     public static final AvroCodec<UnplannedSubject> UNPLANNED_SUBJECT = AvroCodec.of(UnplannedSubject.getClassSchema());
+    public static final AvroCodec<DistrictFacts> DISTRICT_FACTS = AvroCodec.of(DistrictFacts.getClassSchema());
 
     // Input topics, typed by the records producers write in the default format (single-object Avro). The intake
     // reads their bytes itself: JSON and Confluent-framed Avro are accepted on them too (CONTRACT section 3).
@@ -59,11 +61,15 @@ public final class Topics {
     public static final Topic<String, UnplannedSubject> UNPLANNED = new Topic<>("planpulse.unplanned", Serdes.String(),
             UNPLANNED_SUBJECT.serde());
 
+    /** The districts with facts, per year, whatever any plan says (compacted, key district/year). */
+    public static final Topic<String, DistrictFacts> DISTRICTS = new Topic<>("planpulse.district-facts", Serdes.String(),
+            DISTRICT_FACTS.serde());
+
     /** Names of the topics the pipeline reads events from; see {@link Stream#topic()}. */
     public static final List<String> INPUTS = java.util.Arrays.stream(Stream.values()).map(Stream::topic).toList();
-    public static final List<String> COMPACTED = List.of(PLAN.name(), KPI.name(), UNPLANNED.name());
+    public static final List<String> COMPACTED = List.of(PLAN.name(), KPI.name(), UNPLANNED.name(), DISTRICTS.name());
     public static final List<String> ALL = java.util.stream.Stream.concat(INPUTS.stream(),
-            java.util.stream.Stream.of(PLAN, KPI, STATUS_CHANGES, REJECTED, UNPLANNED).map(Topic::name)).toList();
+            java.util.stream.Stream.of(PLAN, KPI, STATUS_CHANGES, REJECTED, UNPLANNED, DISTRICTS).map(Topic::name)).toList();
 
     /** Global store of the plan catalogue: every version's targets and manifests (see PlanCatalog). */
     public static final String PLAN_STORE = "planpulse-plan";

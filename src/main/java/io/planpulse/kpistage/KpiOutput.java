@@ -21,6 +21,10 @@ public sealed interface KpiOutput {
     record Contribution(String province, io.planpulse.avro.internal.KpiContribution contribution) implements KpiOutput {
     }
 
+    /** To planpulse.district-facts (key district/year); a null value is a tombstone (the year's facts are dropped). */
+    record Districts(io.planpulse.avro.DistrictFacts facts) implements KpiOutput {
+    }
+
     /** To planpulse.unplanned; a null subject is a tombstone (a target now names it). */
     record Unplanned(UnplannedSubject subject) implements KpiOutput {
     }

@@ -108,6 +108,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Map<Integer, Map<Stream, List<Facts.Query>>> queries = new HashMap<>();
     private long queriesBuiltFor = -1;
 
+    /** The district/year/stream with facts already on planpulse.district-facts, and those not yet. */
+    private final Set<String> announced = new HashSet<>();
+    private final Set<String> toAnnounce = new HashSet<>();
     /** District/year of the facts changed since the last round. */
     private final Set<String> dirty = new HashSet<>();
     /** Report subjects (year/stream/subject) whose facts changed since the last round. */
@@ -200,6 +203,12 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         try (KeyValueIterator<String, UnplannedSubject> it = unplannedStore.all()) {
             it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
         }
+        facts.forEach((y, f) -> {
+            f.allFlows().forEach((s, cells) -> cells.keySet().forEach(
+                    k -> toAnnounce.add(Facts.districtOf(k) + "/" + y + "/" + s.type())));
+            f.allReports().forEach((s, subjects) -> subjects.keySet().forEach(
+                    k -> toAnnounce.add(Facts.districtOf(k) + "/" + y + "/" + s.type())));
+        });
         if (n[0] + n[1] > 0) {
             LOG.info("KPI stage: {} flow cells and {} report subjects read back in {} ms", n[0], n[1],
                     (System.nanoTime() - t0) / 1_000_000);
@@ -342,7 +351,41 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 }
             }
         }
-        dirty.add(Facts.districtOf(subject) + "/" + y);
+        String d = Facts.districtOf(subject);
+        dirty.add(d + "/" + y);
+        String ds = d + "/" + y + "/" + stream.type();
+        if (!announced.contains(ds)) {
+            toAnnounce.add(ds);
+        }
+    }
+
+    /**
+     * Publishes the districts with facts of a year (planpulse.district-facts, key district/year) when one has facts of
+     * a stream it had none of: so a district with facts and no plan is listed (GET /api/districts).
+     */
+    private void announceDistricts(Instant now) {
+        if (toAnnounce.isEmpty()) {
+            return;
+        }
+        Set<String> changed = new TreeSet<>();
+        for (String ds : toAnnounce) {
+            announced.add(ds);
+            changed.add(ds.substring(0, ds.lastIndexOf('/')));
+        }
+        toAnnounce.clear();
+        for (String dy : changed) {
+            List<String> streams = new ArrayList<>();
+            for (Stream s : Stream.values()) {
+                if (announced.contains(dy + "/" + s.type())) {
+                    streams.add(s.type());
+                }
+            }
+            streams.sort(null);
+            String[] k = dy.split("/");
+            context.forward(new Record<>(dy, new KpiOutput.Districts(io.planpulse.avro.DistrictFacts.newBuilder()
+                    .setDistrict(k[0]).setYear(Integer.parseInt(k[1])).setStreams(streams).build()),
+                    now.toEpochMilli()));
+        }
     }
 
     /** A partition that moves to another instance stops reporting its rounds' CPU here. */
@@ -421,6 +464,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             sentWithFacts.keySet().retainAll(plans.keySet());
             rolledByPlan.keySet().retainAll(plans.keySet());
         }
+        announceDistricts(now);
         if (planChanged || evaluateAll) {
             updateUnplanned(facts.keySet(), plans, now);
         } else {
@@ -511,6 +555,16 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             }
             queries.remove(y);
             overflowLog.keySet().removeIf(k -> k.contains("/" + y + "/"));
+            Set<String> years = new TreeSet<>();
+            for (String ds : announced) {
+                String[] k = ds.split("/");
+                if (Integer.parseInt(k[1]) == y) {
+                    years.add(k[0] + "/" + k[1]);
+                }
+            }
+            announced.removeIf(ds -> ds.split("/")[1].equals(String.valueOf(y)));
+            toAnnounce.removeIf(ds -> ds.split("/")[1].equals(String.valueOf(y)));
+            years.forEach(dy -> context.forward(new Record<>(dy, new KpiOutput.Districts(null), now.toEpochMilli())));
             updateUnplanned(List.of(y), plans, now);
             LOG.info("facts of {} dropped ({} flow cells and report subjects): neither {} nor {} is open any more", y, n,
                     y, y + 1);

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                     facts (flow cells, reports in force) and their plans as queries over them
  *                                                    ├► planpulse.kpi (compacted, key district/year/id)
  *                                                    ├► planpulse.status-changes
- *                                                    ├► planpulse.unplanned (compacted)
+ *                                                    ├► planpulse.unplanned, planpulse.district-facts (compacted)
  *                                                    └► repartition kpi-contributions (by province) ► aggregate:
  *                                                         the aggregate plans (a city's) from every partition's
  *                                                         contribution ► planpulse.kpi, planpulse.status-changes
@@ -176,6 +176,7 @@ public final class PlanpulseTopology {
                 .branch((k, v) -> v instanceof KpiOutput.Snapshot, Branched.as("kpi"))
                 .branch((k, v) -> v instanceof KpiOutput.Unplanned, Branched.as("unplanned"))
                 .branch((k, v) -> v instanceof KpiOutput.Contribution, Branched.as("contribution"))
+                .branch((k, v) -> v instanceof KpiOutput.Districts, Branched.as("districts"))
                 .defaultBranch(Branched.as("status"));
         // The casts follow the branch predicates above (a sealed type has no pattern switch on Java 17).
         outputs.get("out-kpi")
@@ -203,6 +204,9 @@ public final class PlanpulseTopology {
         aggregates.get("aggregate-out-status")
                 .mapValues(v -> ((KpiOutput.Change) v).change(), Named.as("as-aggregate-status-change"))
                 .to(Topics.STATUS_CHANGES.name(), Topics.STATUS_CHANGES.produced("aggregate-status-changes-sink"));
+        outputs.get("out-districts")
+                .mapValues(v -> ((KpiOutput.Districts) v).facts(), Named.as("as-district-facts"))
+                .to(Topics.DISTRICTS.name(), Topics.DISTRICTS.produced("district-facts-sink"));
         outputs.get("out-unplanned")
                 .mapValues(v -> ((KpiOutput.Unplanned) v).subject(), Named.as("as-unplanned"))
                 .to(Topics.UNPLANNED.name(), Topics.UNPLANNED.produced("unplanned-sink"));

@@ -185,7 +185,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
-     * GET /api/districts?year=Y: one entry per district with a plan (KPIs) or facts (unplanned reports) in the year,
+     * GET /api/districts?year=Y: one entry per district with a plan (KPIs) or facts (planpulse.district-facts) in the year,
      * the most lagging first (lagging and severely lagging targets, then overdue ones; then by code).
      */
     private Answer districts(Request r) {
@@ -201,6 +201,9 @@ public final class HttpApi implements AutoCloseable {
             });
             view.unplanned().stream().filter(u -> year == null || u.getYear() == year)
                     .forEach(u -> byDistrict.computeIfAbsent(u.getDistrict(), k -> new ArrayList<>()));
+            // every district with facts of the year, flows only and no plan over it included
+            view.districtFacts().stream().filter(d -> year == null || d.getYear() == year)
+                    .forEach(d -> byDistrict.computeIfAbsent(d.getDistrict(), k -> new ArrayList<>()));
             return null;
         });
         Map<String, String> versions = new java.util.HashMap<>();

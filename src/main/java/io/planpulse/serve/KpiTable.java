@@ -20,4 +20,9 @@ public interface KpiTable {
 
     /** The unplanned report subjects, year, stream and subject order. */
     List<UnplannedSubject> unplanned();
+
+    /** The districts with facts, per year (district/year order); none where the table does not know them. */
+    default List<io.planpulse.avro.DistrictFacts> districtFacts() {
+        return List.of();
+    }
 }

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KpiView implements KpiTable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KpiView.class);
-    private static final List<String> TOPICS = List.of(Topics.KPI.name(), Topics.UNPLANNED.name());
+    private static final List<String> TOPICS = List.of(Topics.KPI.name(), Topics.UNPLANNED.name(),
+            Topics.DISTRICTS.name());
 
     private final NavigableMap<String, KpiSnapshot> table = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, UnplannedSubject> unplanned = new ConcurrentSkipListMap<>();
+    private final NavigableMap<String, io.planpulse.avro.DistrictFacts> districtFacts = new ConcurrentSkipListMap<>();
     /** Per year: the plan version the table holds. */
     private final Map<String, String> versions = new HashMap<>();
     /** Per year and version: snapshots of a version not yet complete. */
@@ -115,6 +117,8 @@ public final class KpiView implements KpiTable, AutoCloseable {
                         for (ConsumerRecord<String, byte[]> r : records) {
                             if (r.topic().equals(Topics.UNPLANNED.name())) {
                                 applyUnplanned(r);
+                            } else if (r.topic().equals(Topics.DISTRICTS.name())) {
+                                applyDistrictFacts(r);
                             } else {
                                 apply(r);
                             }
@@ -205,6 +209,21 @@ public final class KpiView implements KpiTable, AutoCloseable {
      */
     public boolean caughtUp(Duration maxAge) {
         return alive() && System.currentTimeMillis() - caughtUpAt <= maxAge.toMillis();
+    }
+
+    private void applyDistrictFacts(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        if (r.value() == null) {
+            districtFacts.remove(r.key());
+            return;
+        }
+        try {
+            districtFacts.put(r.key(), Topics.DISTRICT_FACTS.decode(r.value()));
+        } catch (Exception e) {
+            LOG.error("skipping district-facts record {} that does not decode: {}", r.key(), e.toString());
+        }
     }
 
     private void applyUnplanned(ConsumerRecord<String, byte[]> r) {
@@ -318,6 +337,11 @@ public final class KpiView implements KpiTable, AutoCloseable {
     @Override
     public List<UnplannedSubject> unplanned() {
         return read(() -> new ArrayList<>(unplanned.values()));
+    }
+
+    @Override
+    public List<io.planpulse.avro.DistrictFacts> districtFacts() {
+        return read(() -> new ArrayList<>(districtFacts.values()));
     }
 
     public int size() {

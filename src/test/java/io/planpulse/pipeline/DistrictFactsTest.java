@@ -84,6 +84,33 @@ class DistrictFactsTest {
         }
     }
 
+    /**
+     * Every district with facts in a year is published on planpulse.district-facts with the streams it has facts of,
+     * a plan or not (GET /api/districts lists it), and tombstoned when the year's facts are dropped.
+     */
+    @Test
+    void shouldPublishEveryDistrictWithFactsOfAYearAndForgetItWhenTheYearIsDropped() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(AS_OF, SHANGHAI, PlanpulseTopology.DEFAULT_MAX_CELLS, "500113")) {
+            f.load(TopologyFixture.testPlan());
+            f.send(truckIn("t1", null));
+            f.send(truckIn("t2", "510107")); // a district of another province: no plan covers it
+            f.settle();
+            assertThat(f.districtFacts).containsOnlyKeys("500113/2025", "510107/2025");
+            assertThat(f.districtFacts.get("510107/2025").getStreams()).containsExactly("truck_departure");
+
+            f.send(p1In("r1", "510107", 1_000_000));
+            f.send(truckIn("t3", "510107"));
+            f.settle();
+            assertThat(f.districtFacts.get("510107/2025").getStreams())
+                    .containsExactly("project_progress", "truck_departure");
+            assertThat(f.districtFacts.get("510107/2025").getDistrict()).isEqualTo("510107");
+            assertThat(f.districtFacts.get("510107/2025").getYear()).isEqualTo(2025);
+
+            f.clockTo("2027-01-11T00:00:01+08:00"); // 2025 and 2026 closed: 2025's facts are dropped
+            assertThat(f.districtFacts).isEmpty();
+        }
+    }
+
     @Test
     void shouldTellWhichCodesACodeCovers() {
         assertThat(Districts.covers("500113", "500113")).isTrue();

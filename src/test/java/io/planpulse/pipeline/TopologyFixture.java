@@ -56,6 +56,9 @@ public final class TopologyFixture implements AutoCloseable {
     private final Map<String, KpiSnapshot> table = new LinkedHashMap<>();
     private final Map<String, byte[]> planRecords = new HashMap<>();
     private final TestOutputTopic<String, UnplannedSubject> unplannedTopic;
+    private final TestOutputTopic<String, io.planpulse.avro.DistrictFacts> districtFactsTopic;
+    /** planpulse.district-facts as a compacted topic reads: key district/year. */
+    final Map<String, io.planpulse.avro.DistrictFacts> districtFacts = new java.util.TreeMap<>();
     final Map<String, UnplannedSubject> unplanned = new LinkedHashMap<>();
     final List<KpiSnapshot> snapshots = new ArrayList<>();
     final List<StatusChange> statusChanges = new ArrayList<>();
@@ -99,6 +102,8 @@ public final class TopologyFixture implements AutoCloseable {
                 Topics.STATUS_CHANGE.serde().deserializer());
         rejected = driver.createOutputTopic(Topics.REJECTED.name(), new StringDeserializer(),
                 Topics.REJECTED_RECORD.serde().deserializer());
+        districtFactsTopic = driver.createOutputTopic(Topics.DISTRICTS.name(), new StringDeserializer(),
+                Topics.DISTRICT_FACTS.serde().deserializer());
         unplannedTopic = driver.createOutputTopic(Topics.UNPLANNED.name(), new StringDeserializer(),
                 Topics.UNPLANNED_SUBJECT.serde().deserializer());
     }
@@ -180,6 +185,14 @@ public final class TopologyFixture implements AutoCloseable {
                 unplanned.remove(r.key());
             } else {
                 unplanned.put(r.key(), r.value());
+            }
+        }
+        while (!districtFactsTopic.isEmpty()) {
+            var r = districtFactsTopic.readRecord();
+            if (r.value() == null) {
+                districtFacts.remove(r.key());
+            } else {
+                districtFacts.put(r.key(), r.value());
             }
         }
         statusChanges.addAll(status.readValuesToList());
