@@ -101,16 +101,16 @@ class BoundedFactsTest {
 
             // a new instance of the KPI stage over what the store holds (what Kafka Streams restores from its changelog)
             MockProcessorContext<String, KpiOutput> context = new MockProcessorContext<>();
-            KeyValueStore<String, FlowFact> flows = store(context, Stores.keyValueStoreBuilder(
+            KeyValueStore<String, FlowFact> flows = TopologyFixture.store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE), Serdes.String(), Topics.FLOW_FACT.serde()));
             cells(before).forEach(flows::put);
-            store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE),
+            TopologyFixture.store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE),
                     Serdes.String(), Topics.REPORT_FACT.serde()));
-            store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
+            TopologyFixture.store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE),
                     Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
-            store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
+            TopologyFixture.store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE),
                     Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()));
-            store(context, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
+            TopologyFixture.store(context, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             KpiProcessor restarted = new KpiProcessor(before.catalog(), registry, before.clock, Duration.ofMillis(100),
                     Duration.ofSeconds(5), CAP, "500113", 1);
@@ -142,14 +142,6 @@ class BoundedFactsTest {
         amounts.add(String.valueOf(18.5 * count));
         return KpiInput.newBuilder().setYear(2025).setMonth(3).setStream(Stream.TRUCK_DEPARTURE.type()).setSubject(cell)
                 .setReport(false).setCount(count).setAmounts(amounts).setReportedAt(0).setLastEventAt(0).build();
-    }
-
-    private static <S extends org.apache.kafka.streams.processor.StateStore> S store(
-            MockProcessorContext<String, KpiOutput> context, StoreBuilder<S> builder) {
-        S s = builder.withLoggingDisabled().build();
-        s.init(context.getStateStoreContext(), s);
-        context.addStateStore(s);
-        return s;
     }
 
     @Test

@@ -147,15 +147,15 @@ class PartitionedKpiTest {
 
         static Stage kpi(TopologyFixture f, int partition) throws Exception {
             MockProcessorContext<String, KpiOutput> c = context(partition);
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.flowFacts()), Serdes.String(),
-                    Topics.FLOW_FACT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.reportFacts()),
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.flowFacts()),
+                    Serdes.String(), Topics.FLOW_FACT.serde()));
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.reportFacts()),
                     Serdes.String(), Topics.REPORT_FACT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.kpiLast()), Serdes.String(),
-                    Topics.KPI_SNAPSHOT.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.unplannedLast()),
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.kpiLast()),
+                    Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.unplannedLast()),
                     Serdes.String(), Topics.UNPLANNED_SUBJECT.serde()));
-            store(c, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
+            TopologyFixture.store(c, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
             KpiProcessor p = new KpiProcessor(f.catalog(), new SimpleMeterRegistry(), f.clock, Duration.ofMillis(100),
                     Duration.ofSeconds(5), PlanpulseTopology.DEFAULT_MAX_CELLS, "500113", PARTITIONS);
             p.init(c);
@@ -164,9 +164,9 @@ class PartitionedKpiTest {
 
         static Stage aggregate(TopologyFixture f, int partition) throws Exception {
             MockProcessorContext<String, KpiOutput> c = context(partition);
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateParts()),
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateParts()),
                     Serdes.String(), Topics.KPI_CONTRIBUTION.serde()));
-            store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateLast()),
+            TopologyFixture.store(c, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LAYOUT.aggregateLast()),
                     Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
             AggregateProcessor p = new AggregateProcessor(f.catalog(), new SimpleMeterRegistry(), f.clock,
                     Duration.ofMillis(100), Duration.ofSeconds(5), PARTITIONS);
@@ -201,13 +201,6 @@ class PartitionedKpiTest {
             });
             context.resetForwards();
             return out;
-        }
-
-        private static <S extends org.apache.kafka.streams.processor.StateStore> void store(
-                MockProcessorContext<String, KpiOutput> context, StoreBuilder<S> builder) {
-            S s = builder.withLoggingDisabled().build();
-            s.init(context.getStateStoreContext(), s);
-            context.addStateStore(s);
         }
     }
 }

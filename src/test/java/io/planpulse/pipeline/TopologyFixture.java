@@ -210,6 +210,16 @@ public final class TopologyFixture implements AutoCloseable {
         return settings.catalog();
     }
 
+    /** A store of a processor tested on its own: built without logging, initialised on the mock context, added to it. */
+    static <S extends org.apache.kafka.streams.processor.StateStore> S store(
+            org.apache.kafka.streams.processor.api.MockProcessorContext<?, ?> context,
+            org.apache.kafka.streams.state.StoreBuilder<S> builder) {
+        S s = builder.withLoggingDisabled().build();
+        s.init(context.getStateStoreContext(), s);
+        context.addStateStore(s);
+        return s;
+    }
+
     /** Every record handed to the KPI stage so far (the repartition topics' contents), in the order sent. */
     java.util.List<io.planpulse.avro.internal.KpiInput> kpiInputs() {
         java.util.List<io.planpulse.avro.internal.KpiInput> out = new ArrayList<>();

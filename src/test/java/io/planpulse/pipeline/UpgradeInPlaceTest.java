@@ -44,20 +44,20 @@ class UpgradeInPlaceTest {
             before.load(TopologyFixture.testPlan());
             before.settle();
             MockProcessorContext<String, KpiOutput> context = new MockProcessorContext<>();
-            KeyValueStore<String, FlowFact> flows = store(context, Stores.keyValueStoreBuilder(
+            KeyValueStore<String, FlowFact> flows = TopologyFixture.store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.FLOW_FACT_STORE), Serdes.String(), Topics.FLOW_FACT.serde()));
-            KeyValueStore<String, ReportFact> reports = store(context, Stores.keyValueStoreBuilder(
+            KeyValueStore<String, ReportFact> reports = TopologyFixture.store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.REPORT_FACT_STORE), Serdes.String(), Topics.REPORT_FACT.serde()));
-            KeyValueStore<String, KpiSnapshot> last = store(context, Stores.keyValueStoreBuilder(
+            KeyValueStore<String, KpiSnapshot> last = TopologyFixture.store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.KPI_LAST_STORE), Serdes.String(), Topics.KPI_SNAPSHOT.serde()));
             // a KPI the old release published under year/id
             last.put("2025/trucks", KpiSnapshot.newBuilder().setYear(2025).setId("trucks").setNameZh("x").setNameEn("x")
                     .setCategory("logistics_trade").setUnit("trips").setKind("cumulative_flow").setComparator("at_least")
                     .setStatus("on_track").setOverdue(false).setUpdatedAt(java.time.Instant.EPOCH).build());
-            KeyValueStore<String, UnplannedSubject> unplanned = store(context, Stores.keyValueStoreBuilder(
+            KeyValueStore<String, UnplannedSubject> unplanned = TopologyFixture.store(context, Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(Topics.UNPLANNED_LAST_STORE), Serdes.String(),
                     Topics.UNPLANNED_SUBJECT.serde()));
-            store(context, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
+            TopologyFixture.store(context, CommitHook.builder(Topics.KPI_COMMIT_HOOK));
 
             // as the release before districts wrote them: 5 trucks to VN in March, p1 reported for March, and an
             // unplanned subject
@@ -126,13 +126,5 @@ class UpgradeInPlaceTest {
             it.forEachRemaining((KeyValue<String, V> kv) -> out.add(kv.key));
         }
         return out;
-    }
-
-    private static <S extends org.apache.kafka.streams.processor.StateStore> S store(
-            MockProcessorContext<String, KpiOutput> context, StoreBuilder<S> builder) {
-        S s = builder.withLoggingDisabled().build();
-        s.init(context.getStateStoreContext(), s);
-        context.addStateStore(s);
-        return s;
     }
 }
