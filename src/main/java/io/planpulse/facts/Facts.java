@@ -297,6 +297,15 @@ public final class Facts {
          * Whether a cell's events are selected. The overflow cell's values are not kept: a target without a filter
          * counts it (its totals stay exact); one with a filter leaves it out, as its events may not match.
          */
+        /** The target this query selects the facts of, and the district of its plan. */
+        public Target target() {
+            return target;
+        }
+
+        public String planDistrict() {
+            return planDistrict;
+        }
+
         public boolean matches(String[] dims) {
             if (!io.planpulse.base.Districts.covers(planDistrict, dims[0])) {
                 return false;

@@ -113,6 +113,18 @@ public final class KpiEngine {
     public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data,
                                             Map<String, TargetData> lastYear, Instant asOf,
                                             Map<String, List<Rolled>> districts, Map<String, Rolled> rolled) {
+        return evaluate(targets, data, lastYear, asOf, districts, rolled, null);
+    }
+
+    /**
+     * As above, for some of the targets only ({@code only}; null: all): the others' rollups are taken as they are in
+     * {@code rolled} (a round that re-evaluates only the targets whose facts changed, and their parents, keeps the
+     * rest as the last round left them). {@code data} and {@code lastYear} need entries for those targets only.
+     */
+    public static Map<String, Kpi> evaluate(List<Target> targets, Map<String, TargetData> data,
+                                            Map<String, TargetData> lastYear, Instant asOf,
+                                            Map<String, List<Rolled>> districts, Map<String, Rolled> rolled,
+                                            java.util.Set<String> only) {
         Map<String, TargetData> previous = lastYear == null ? Map.of() : lastYear;
         Map<String, Target> byId = new LinkedHashMap<>();
         Map<String, List<String>> children = new HashMap<>();
@@ -126,6 +138,9 @@ public final class KpiEngine {
         }
         Map<String, Kpi> out = new LinkedHashMap<>();
         for (Target t : targets) {
+            if (only != null && !only.contains(t.id())) {
+                continue;
+            }
             Rolled r = roll(t, byId, children, data, previous, asOf, rolled, districts);
             out.put(t.id(), kpi(t, r, children.getOrDefault(t.id(), List.of()), asOf));
         }

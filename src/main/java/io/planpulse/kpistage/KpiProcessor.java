@@ -111,6 +111,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     /** The district/year/stream with facts already on planpulse.district-facts, and those not yet. */
     private final Set<String> announced = new HashSet<>();
     private final Set<String> toAnnounce = new HashSet<>();
+    /**
+     * By plan (district/year): the ids of its targets whose facts (of its year, or of the year before: the profile)
+     * changed since the last round; a round re-evaluates only those and their parents.
+     */
+    private final Map<String, Set<String>> dirtyTargets = new HashMap<>();
     /** District/year of the facts changed since the last round. */
     private final Set<String> dirty = new HashSet<>();
     /** Report subjects (year/stream/subject) whose facts changed since the last round. */
@@ -316,6 +321,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             }
             dirtyReports.put(key, cell);
             dirtySubjects.add(key);
+            // a district's plan of the year names the subject by its id; the next year's reads it as its profile
+            String id = Facts.subjectOf(subject);
+            String d = Facts.districtOf(subject);
+            dirtyTargets.computeIfAbsent(d + "/" + y, k -> new HashSet<>()).add(id);
+            dirtyTargets.computeIfAbsent(d + "/" + (y + 1), k -> new HashSet<>()).add(id);
         } else {
             Facts.YearFacts f = year(y);
             Facts.FlowCell cell = f.flows(stream).get(subject);
@@ -348,6 +358,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             for (Facts.Query q : queries.getOrDefault(y, Map.of()).getOrDefault(stream, List.of())) {
                 if (q.matches(cell.dims)) {
                     q.add(in.getMonth(), in.getCount(), amounts, in.getLastEventAt());
+                    dirtyTargets.computeIfAbsent(q.planDistrict() + "/" + q.target().year(), k -> new HashSet<>())
+                            .add(q.target().id());
                 }
             }
         }
@@ -448,8 +460,14 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         // this partition's districts' plans, then what they and the facts here contribute to the aggregate plans
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if (evaluatesHere(p) && (all || touched(p)) && !retired(p.year(), now)) {
-                evaluate(p, now);
+            if (!evaluatesHere(p) || retired(p.year(), now)) {
+                continue;
+            }
+            Map<String, KpiEngine.Rolled> before = rolledByPlan.get(p.key());
+            if (all || before == null) {
+                evaluate(p, now, null);
+            } else if (dirtyTargets.containsKey(p.key())) {
+                evaluate(p, now, withParents(p, dirtyTargets.get(p.key())));
             }
         }
         for (PlanCatalog.YearPlan p : plans.values()) {
@@ -476,12 +494,16 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         boolean worked = all || !dirty.isEmpty() || !dirtySubjects.isEmpty();
         dirty.clear();
+        dirtyTargets.clear();
         dirtySubjects.clear();
         evaluations.increment();
         if (worked) {
             long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
             (all ? fullRounds : partialRounds).record(Duration.ofNanos(cpu));
-            lastRoundCpu = cpu;
+            if (!all) {
+                // the rounds facts keep bringing are the ones spaced out: a full round (the tick) does not hold them
+                lastRoundCpu = cpu;
+            }
         }
         lastRoundEnd = context.currentSystemTimeMs();
     }
@@ -656,10 +678,35 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return List.copyOf(out);
     }
 
-    private void evaluate(PlanCatalog.YearPlan p, Instant now) {
+    /** The targets of a plan with these ids, and every target they roll up into. */
+    private static Set<String> withParents(PlanCatalog.YearPlan p, Set<String> ids) {
+        Set<String> out = new HashSet<>();
+        for (String id : ids) {
+            Target t = p.byId().get(id);
+            while (t != null && out.add(t.id())) {
+                t = t.parent() == null ? null : p.byId().get(t.parent());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates a district's plan: every target ({@code only} null), or only the targets whose facts changed and
+     * their parents, the others' rollups kept as the last round left them (their KPIs, unchanged, are not published
+     * again; every target is evaluated again on the clock's tick).
+     */
+    private void evaluate(PlanCatalog.YearPlan p, Instant now, Set<String> only) {
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
+        Map<String, KpiEngine.Rolled> rolled = new HashMap<>();
+        if (only != null) {
+            rolled.putAll(rolledByPlan.get(p.key()));
+            rolled.keySet().removeAll(only);
+        }
         for (Target t : p.targets()) {
+            if (only != null && !only.contains(t.id())) {
+                continue;
+            }
             TargetData d = data(p, t, current, p.year());
             if (d != null) {
                 data.put(t.id(), d);
@@ -669,8 +716,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
                 lastYear.put(t.id(), l);
             }
         }
-        Map<String, KpiEngine.Rolled> rolled = new HashMap<>();
-        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now, Map.of(), rolled);
+        Map<String, Kpi> kpis = KpiEngine.evaluate(p.targets(), data, lastYear, now, Map.of(), rolled, only);
         rolledByPlan.put(p.key(), rolled);
         published.publish(p, kpis, now, Map.of(), Map.of());
     }
