@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * target names ({@code planpulse.unplanned}). A new plan version re-derives every flow target from all the facts of
  * its year, so a plan loaded at any time gives the figures it would have given had it been loaded first. Every
  * year is also re-evaluated as the clock moves ({@code clockTick}), so statuses and {@code overdue} change with no
- * event.
+ * event. Between those, a round re-evaluates only the targets whose facts changed and the targets they roll up into.
  *
  * <p>An aggregate plan (a city's) is not evaluated here: every task sends the {@link AggregateProcessor aggregate
  * stage} what its facts and its districts' plans contribute to it (a {@link KpiContribution}, the targets whose part
