@@ -70,6 +70,14 @@ public final class Facts {
         return subject.indexOf(SEP) >= 0 ? subject : subjectKey(district, subject);
     }
 
+    /**
+     * A stream's cell or subject key in this build's form: a flow cell's by {@link #withDistrict}, a report
+     * subject's by {@link #subjectWithDistrict} (one written before districts is {@code district}'s).
+     */
+    public static String inDistrict(Stream stream, String key, String district) {
+        return stream.isFlow() ? withDistrict(stream, key, district) : subjectWithDistrict(key, district);
+    }
+
     /** The key of a district's report subject (project or indicator id). */
     public static String subjectKey(String district, String subject) {
         return district + SEP + subject;
@@ -293,10 +301,6 @@ public final class Facts {
             Arrays.fill(months, BigDecimal.ZERO);
         }
 
-        /**
-         * Whether a cell's events are selected. The overflow cell's values are not kept: a target without a filter
-         * counts it (its totals stay exact); one with a filter leaves it out, as its events may not match.
-         */
         /** The target this query selects the facts of, and the district of its plan. */
         public Target target() {
             return target;
@@ -306,6 +310,10 @@ public final class Facts {
             return planDistrict;
         }
 
+        /**
+         * Whether a cell's events are selected. The overflow cell's values are not kept: a target without a filter
+         * counts it (its totals stay exact); one with a filter leaves it out, as its events may not match.
+         */
         public boolean matches(String[] dims) {
             if (!io.planpulse.base.Districts.covers(planDistrict, dims[0])) {
                 return false;
@@ -365,7 +373,6 @@ public final class Facts {
     public static String overflowKey(String district, Stream s) {
         return String.join(OVERFLOW, overflowDims(district, s.dimensions().size()));
     }
-
 
     private Facts() {
     }

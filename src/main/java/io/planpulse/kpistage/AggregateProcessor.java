@@ -64,10 +64,17 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
     private KeyValueStore<String, KpiContribution> store;
     private Published published;
 
-    /** By aggregate plan (district/year), by KPI partition: its contribution, merged. */
-    private final Map<String, Map<Integer, KpiContribution>> parts = new HashMap<>();
-    /** The same contributions' parts by target id. */
-    private final Map<String, Map<Integer, Map<String, TargetPart>>> byId = new HashMap<>();
+    /** A KPI partition's contribution to an aggregate plan, merged, and its parts by target id. */
+    private record Held(KpiContribution contribution, Map<String, TargetPart> byId) {
+        static Held of(KpiContribution c) {
+            Map<String, TargetPart> ts = new LinkedHashMap<>();
+            c.getTargets().forEach(p -> ts.put(p.getId(), p));
+            return new Held(c, ts);
+        }
+    }
+
+    /** By aggregate plan (district/year), by KPI partition. */
+    private final Map<String, Map<Integer, Held>> parts = new HashMap<>();
     private final Map<String, Map<String, KpiEngine.Rolled>> rolledByPlan = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
     private long planVersion = -1;
@@ -93,7 +100,7 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
         this.store = context.getStateStore(layout.aggregateParts());
         this.published = new Published(context, context.getStateStore(layout.aggregateLast()));
         try (KeyValueIterator<String, KpiContribution> it = store.all()) {
-            it.forEachRemaining((KeyValue<String, KpiContribution> kv) -> keep(kv.value));
+            it.forEachRemaining((KeyValue<String, KpiContribution> kv) -> keep(Held.of(kv.value)));
         }
         this.rounds = Counter.builder("planpulse.kpi.aggregations")
                 .description("Evaluation rounds of the aggregate stage").register(registry);
@@ -115,29 +122,27 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
                     + "instance must run with the same planpulse.kpi.partitions", c.getPlan(), c.getSource(),
                     c.getPartitions(), partitions);
         }
-        KpiContribution before = parts.getOrDefault(c.getPlan(), Map.of()).get(c.getSource());
-        KpiContribution merged = c;
+        Held before = parts.getOrDefault(c.getPlan(), Map.of()).get(c.getSource());
+        Held merged = Held.of(c);
         if (!c.getFull()) {
-            if (before == null || !before.getVersion().equals(c.getVersion())) {
+            if (before == null || !before.contribution().getVersion().equals(c.getVersion())) {
                 // cannot happen in order (a partition sends all of a version first); the next full one mends it
                 LOG.warn("a partial contribution to {} version {} from KPI partition {} without the full one before "
                         + "it: ignored", c.getPlan(), c.getVersion(), c.getSource());
                 return;
             }
-            Map<String, TargetPart> ts = new LinkedHashMap<>(byId.get(c.getPlan()).get(c.getSource()));
-            c.getTargets().forEach(p -> ts.put(p.getId(), p));
-            merged = KpiContribution.newBuilder(c).setFull(true).setTargets(new ArrayList<>(ts.values())).build();
+            Map<String, TargetPart> ts = new LinkedHashMap<>(before.byId());
+            ts.putAll(merged.byId());
+            merged = new Held(KpiContribution.newBuilder(c).setFull(true).setTargets(new ArrayList<>(ts.values()))
+                    .build(), ts);
         }
         keep(merged);
-        store.put(c.getPlan() + "/" + c.getSource(), merged);
+        store.put(c.getPlan() + "/" + c.getSource(), merged.contribution());
         dirty.add(c.getPlan());
     }
 
-    private void keep(KpiContribution c) {
-        parts.computeIfAbsent(c.getPlan(), k -> new HashMap<>()).put(c.getSource(), c);
-        Map<String, TargetPart> ts = new LinkedHashMap<>();
-        c.getTargets().forEach(p -> ts.put(p.getId(), p));
-        byId.computeIfAbsent(c.getPlan(), k -> new HashMap<>()).put(c.getSource(), ts);
+    private void keep(Held h) {
+        parts.computeIfAbsent(h.contribution().getPlan(), k -> new HashMap<>()).put(h.contribution().getSource(), h);
     }
 
     /** A partition that moves to another instance stops reporting its rounds' CPU here. */
@@ -165,7 +170,7 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
         }
         List<PlanCatalog.YearPlan> mine = new ArrayList<>();
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if (evaluatesHere(p) && !retired(p.year(), now)) {
+            if (evaluatesHere(p) && !catalog.retired(p.year(), now)) {
                 mine.add(p);
             }
         }
@@ -175,17 +180,11 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
             evaluate(p, plans.values(), now);
         }
         if (planChanged) {
-            java.util.function.Predicate<String> notInPlan = key -> {
-                String[] k = key.split("/", 3);
-                PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
-                return p == null || !p.byId().containsKey(k[2]);
-            };
-            published.removeIf(notInPlan, notInPlan, now);
+            published.removeNotIn(plans, this::evaluatesHere, now);
             for (String plan : new ArrayList<>(parts.keySet())) {
                 PlanCatalog.YearPlan p = plans.get(plan);
                 if (p == null || !evaluatesHere(p)) {
                     parts.remove(plan).keySet().forEach(source -> store.delete(plan + "/" + source));
-                    byId.remove(plan);
                     rolledByPlan.remove(plan);
                 }
             }
@@ -199,15 +198,14 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
     }
 
     private void evaluate(PlanCatalog.YearPlan a, java.util.Collection<PlanCatalog.YearPlan> plans, Instant now) {
-        Map<Integer, KpiContribution> from = parts.getOrDefault(a.key(), Map.of());
+        Map<Integer, Held> from = parts.getOrDefault(a.key(), Map.of());
         String version = a.version().version();
         for (int source = 0; source < partitions; source++) {
-            KpiContribution c = from.get(source);
-            if (c == null || !c.getVersion().equals(version)) {
+            Held h = from.get(source);
+            if (h == null || !h.contribution().getVersion().equals(version)) {
                 return; // not every partition has contributed to this version yet: what was published stays
             }
         }
-        Map<Integer, Map<String, TargetPart>> ids = byId.get(a.key());
         Map<String, TargetData> data = new HashMap<>();
         Map<String, TargetData> lastYear = new HashMap<>();
         Map<String, List<KpiEngine.Rolled>> fromDistricts = new HashMap<>();
@@ -215,14 +213,14 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
         Map<String, List<String>> missing = new HashMap<>();
         Set<String> withFacts = new TreeSet<>();
         for (int source = 0; source < partitions; source++) {
-            withFacts.addAll(from.get(source).getDistrictsWithFacts());
+            withFacts.addAll(from.get(source).contribution().getDistrictsWithFacts());
         }
         for (Target t : a.targets()) {
             TargetData d = null;
             TargetData l = null;
             List<DistrictPart> ds = new ArrayList<>();
             for (int source = 0; source < partitions; source++) {
-                TargetPart part = ids.get(source).get(t.id());
+                TargetPart part = from.get(source).byId().get(t.id());
                 if (part != null) {
                     d = Contributions.sum(d, part.getData());
                     l = Contributions.sum(l, part.getLastYear());
@@ -270,9 +268,8 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
                 KpiEngine.Rolled roll = rolledByPlan.getOrDefault(q.key(), Map.of()).get(ref);
                 if (roll != null) {
                     rolls.put(q.district(), roll);
-                    var s = published.get(q.district() + "/" + q.year() + "/" + ref);
-                    fs.put(q.district(), new DistrictFigure(q.district(), s == null ? null : s.getActual(),
-                            s == null ? null : s.getTarget()));
+                    fs.put(q.district(), Contributions.figure(q.district(),
+                            published.get(q.district() + "/" + q.year() + "/" + ref)));
                 }
             }
             without.add(q.district());
@@ -283,9 +280,5 @@ public final class AggregateProcessor implements Processor<String, KpiContributi
         out.put(t.id(), new ArrayList<>(rolls.values()));
         figures.put(t.id(), new ArrayList<>(fs.values()));
         missing.put(t.id(), List.copyOf(without));
-    }
-
-    private boolean retired(int y, Instant now) {
-        return now.toEpochMilli() >= PlanCatalog.closesAt(y + 1, catalog.deadlineDay(y + 1), catalog.zone());
     }
 }

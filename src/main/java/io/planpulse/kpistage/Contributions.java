@@ -53,9 +53,9 @@ final class Contributions {
 
     /** A district's roll-up of a target, with the figures it last published for it. */
     static DistrictPart part(String district, KpiEngine.Rolled r, KpiSnapshot published) {
+        DistrictFigure f = figure(district, published);
         return DistrictPart.newBuilder().setDistrict(district)
-                .setFigureActual(published == null ? null : published.getActual())
-                .setFigureTarget(published == null ? null : published.getTarget())
+                .setFigureActual(f.getActual()).setFigureTarget(f.getTarget())
                 .setActual(str(r.actual())).setValues(strs(r.values())).setCumulative(strs(r.cumulative()))
                 .setHasData(r.hasData()).setReportFed(r.reportFed())
                 .setDataThrough(r.dataThrough() == null ? null : r.dataThrough().toString())
@@ -72,6 +72,12 @@ final class Contributions {
 
     static DistrictFigure figure(DistrictPart p) {
         return new DistrictFigure(p.getDistrict(), p.getFigureActual(), p.getFigureTarget());
+    }
+
+    /** A district's figures of a target as it last published them (none yet: nulls). */
+    static DistrictFigure figure(String district, KpiSnapshot published) {
+        return new DistrictFigure(district, published == null ? null : published.getActual(),
+                published == null ? null : published.getTarget());
     }
 
     private static String str(BigDecimal d) {

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -95,10 +96,12 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Map<String, Facts.ReportCell> dirtyReports = new LinkedHashMap<>();
     /** Every target's rollup as its plan (district/year) was last evaluated: what districts: targets sum. */
     private final Map<String, Map<String, KpiEngine.Rolled>> rolledByPlan = new HashMap<>();
-    /** By aggregate plan (district/year): the version, parts and districts with facts last sent to the aggregate stage. */
-    private final Map<String, String> sentVersion = new HashMap<>();
-    private final Map<String, Map<String, TargetPart>> sent = new HashMap<>();
-    private final Map<String, List<String>> sentWithFacts = new HashMap<>();
+    /** What was last sent to the aggregate stage for an aggregate plan: its version, parts and districts with facts. */
+    private record Sent(String version, Map<String, TargetPart> parts, List<String> withFacts) {
+    }
+
+    /** By aggregate plan (district/year). */
+    private final Map<String, Sent> sent = new HashMap<>();
     /** The unplanned subjects last published, by year/stream/subject. */
     private final Map<String, UnplannedSubject> unplanned = new HashMap<>();
     /** The flow targets' queries over their own year (key year/id) and over the year before (profiles). */
@@ -108,9 +111,12 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
     private final Map<Integer, Map<Stream, List<Facts.Query>>> queries = new HashMap<>();
     private long queriesBuiltFor = -1;
 
-    /** The district/year/stream with facts already on planpulse.district-facts, and those not yet. */
-    private final Set<String> announced = new HashSet<>();
-    private final Set<String> toAnnounce = new HashSet<>();
+    /**
+     * By year, by district (code order): the streams it has facts of (what planpulse.district-facts says, and which
+     * districts an aggregate plan's contribution names); and the district/year whose streams grew since the last round.
+     */
+    private final Map<Integer, Map<String, Set<String>>> withFacts = new HashMap<>();
+    private final Set<String> toAnnounce = new TreeSet<>();
     /**
      * By plan (district/year): the ids of its targets whose facts (of its year, or of the year before: the profile)
      * changed since the last round; a round re-evaluates only those and their parents.
@@ -209,10 +215,8 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             it.forEachRemaining(kv -> unplanned.put(kv.key, kv.value));
         }
         facts.forEach((y, f) -> {
-            f.allFlows().forEach((s, cells) -> cells.keySet().forEach(
-                    k -> toAnnounce.add(Facts.districtOf(k) + "/" + y + "/" + s.type())));
-            f.allReports().forEach((s, subjects) -> subjects.keySet().forEach(
-                    k -> toAnnounce.add(Facts.districtOf(k) + "/" + y + "/" + s.type())));
+            f.allFlows().forEach((s, cells) -> cells.keySet().forEach(k -> hasFacts(Facts.districtOf(k), y, s)));
+            f.allReports().forEach((s, subjects) -> subjects.keySet().forEach(k -> hasFacts(Facts.districtOf(k), y, s)));
         });
         if (n[0] + n[1] > 0) {
             LOG.info("KPI stage: {} flow cells and {} report subjects read back in {} ms", n[0], n[1],
@@ -309,8 +313,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         Stream stream = Stream.fromType(in.getStream());
         int y = in.getYear();
         // A record handed over by a build before districts has none in its subject: the deployment's district.
-        String subject = in.getReport() ? Facts.subjectWithDistrict(in.getSubject(), district)
-                : Facts.withDistrict(stream, in.getSubject(), district);
+        String subject = Facts.inDistrict(stream, in.getSubject(), district);
         String key = y + "/" + stream.type() + "/" + subject;
         if (in.getReport()) {
             Facts.ReportCell cell = year(y).reports(stream).computeIfAbsent(subject, k -> new Facts.ReportCell());
@@ -365,9 +368,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         String d = Facts.districtOf(subject);
         dirty.add(d + "/" + y);
-        String ds = d + "/" + y + "/" + stream.type();
-        if (!announced.contains(ds)) {
-            toAnnounce.add(ds);
+        hasFacts(d, y, stream);
+    }
+
+    /** A district has facts of a stream in a year: announced at the next round if it had none of it. */
+    private void hasFacts(String d, int y, Stream s) {
+        if (withFacts.computeIfAbsent(y, k -> new TreeMap<>()).computeIfAbsent(d, k -> new TreeSet<>()).add(s.type())) {
+            toAnnounce.add(d + "/" + y);
         }
     }
 
@@ -379,25 +386,14 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         if (toAnnounce.isEmpty()) {
             return;
         }
-        Set<String> changed = new TreeSet<>();
-        for (String ds : toAnnounce) {
-            announced.add(ds);
-            changed.add(ds.substring(0, ds.lastIndexOf('/')));
+        for (String dy : toAnnounce) {
+            String[] k = dy.split("/");
+            int y = Integer.parseInt(k[1]);
+            List<String> streams = List.copyOf(withFacts.get(y).get(k[0]));
+            context.forward(new Record<>(dy, new KpiOutput.Districts(io.planpulse.avro.DistrictFacts.newBuilder()
+                    .setDistrict(k[0]).setYear(y).setStreams(streams).build()), now.toEpochMilli()));
         }
         toAnnounce.clear();
-        for (String dy : changed) {
-            List<String> streams = new ArrayList<>();
-            for (Stream s : Stream.values()) {
-                if (announced.contains(dy + "/" + s.type())) {
-                    streams.add(s.type());
-                }
-            }
-            streams.sort(null);
-            String[] k = dy.split("/");
-            context.forward(new Record<>(dy, new KpiOutput.Districts(io.planpulse.avro.DistrictFacts.newBuilder()
-                    .setDistrict(k[0]).setYear(Integer.parseInt(k[1])).setStreams(streams).build()),
-                    now.toEpochMilli()));
-        }
     }
 
     /** A partition that moves to another instance stops reporting its rounds' CPU here. */
@@ -412,20 +408,16 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
      * record handed over before districts names none: the deployment's).
      */
     public static String districtOf(KpiInput in, String deployment) {
-        String subject = in.getReport() ? Facts.subjectWithDistrict(in.getSubject(), deployment)
-                : Facts.withDistrict(Stream.fromType(in.getStream()), in.getSubject(), deployment);
-        return Facts.districtOf(subject);
+        return Facts.districtOf(Facts.inDistrict(Stream.fromType(in.getStream()), in.getSubject(), deployment));
     }
 
     /**
      * The district of a fact by its store key (year/stream/cell or year/stream/subject): its cell's or subject's first
      * value (one written before districts names none: the deployment's).
      */
-    public static String districtOfFact(String storeKey, boolean report, String deployment) {
+    public static String districtOfFact(String storeKey, String deployment) {
         String[] k = storeKey.split("/", 3);
-        String subject = report ? Facts.subjectWithDistrict(k[2], deployment)
-                : Facts.withDistrict(Stream.fromType(k[1]), k[2], deployment);
-        return Facts.districtOf(subject);
+        return Facts.districtOf(Facts.inDistrict(Stream.fromType(k[1]), k[2], deployment));
     }
 
     /** Writes the cells changed since the last commit; runs just before every commit (see CommitHook). */
@@ -460,7 +452,7 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         // this partition's districts' plans, then what they and the facts here contribute to the aggregate plans
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if (!evaluatesHere(p) || retired(p.year(), now)) {
+            if (!evaluatesHere(p) || catalog.retired(p.year(), now)) {
                 continue;
             }
             Map<String, KpiEngine.Rolled> before = rolledByPlan.get(p.key());
@@ -471,15 +463,13 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             }
         }
         for (PlanCatalog.YearPlan p : plans.values()) {
-            if (Districts.isAggregate(p.district()) && (all || touched(p)) && !retired(p.year(), now)) {
+            if (Districts.isAggregate(p.district()) && (all || touched(p)) && !catalog.retired(p.year(), now)) {
                 contribute(p, plans.values(), now);
             }
         }
         if (planChanged || evaluateAll) {
-            removeTargetsNotIn(plans, now);
-            sentVersion.keySet().retainAll(plans.keySet());
+            published.removeNotIn(plans, this::evaluatesHere, now);
             sent.keySet().retainAll(plans.keySet());
-            sentWithFacts.keySet().retainAll(plans.keySet());
             rolledByPlan.keySet().retainAll(plans.keySet());
         }
         announceDistricts(now);
@@ -544,18 +534,9 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return out;
     }
 
-    /**
-     * A year is retired once neither it nor the year after is open (the projection of the year after reads its
-     * facts, CONTRACT section 5b): after the end of the deadline day of the January after the year after. Its facts
-     * are dropped and its plan is no longer evaluated: the KPIs it last published, final since it closed, stay.
-     */
-    private boolean retired(int y, Instant now) {
-        return now.toEpochMilli() >= PlanCatalog.closesAt(y + 1, catalog.deadlineDay(y + 1), catalog.zone());
-    }
-
     /** Drops the facts of retired years from the heap, and from the stores with tombstones. */
     private void dropRetiredYears(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
-        List<Integer> gone = facts.keySet().stream().filter(y -> retired(y, now)).sorted().toList();
+        List<Integer> gone = facts.keySet().stream().filter(y -> catalog.retired(y, now)).sorted().toList();
         for (int y : gone) {
             Facts.YearFacts f = facts.remove(y);
             int n = 0;
@@ -577,16 +558,11 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             }
             queries.remove(y);
             overflowLog.keySet().removeIf(k -> k.contains("/" + y + "/"));
-            Set<String> years = new TreeSet<>();
-            for (String ds : announced) {
-                String[] k = ds.split("/");
-                if (Integer.parseInt(k[1]) == y) {
-                    years.add(k[0] + "/" + k[1]);
-                }
+            for (String d : withFacts.getOrDefault(y, Map.of()).keySet()) {
+                toAnnounce.remove(d + "/" + y);
+                context.forward(new Record<>(d + "/" + y, new KpiOutput.Districts(null), now.toEpochMilli()));
             }
-            announced.removeIf(ds -> ds.split("/")[1].equals(String.valueOf(y)));
-            toAnnounce.removeIf(ds -> ds.split("/")[1].equals(String.valueOf(y)));
-            years.forEach(dy -> context.forward(new Record<>(dy, new KpiOutput.Districts(null), now.toEpochMilli())));
+            withFacts.remove(y);
             updateUnplanned(List.of(y), plans, now);
             LOG.info("facts of {} dropped ({} flow cells and report subjects): neither {} nor {} is open any more", y, n,
                     y, y + 1);
@@ -666,16 +642,10 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         return c == null ? null : c.toData();
     }
 
-    /** The districts with facts (flows or reports) of a year here that a code covers. */
+    /** The districts with facts (flows or reports) of a year here that a code covers, in code order. */
     private List<String> districtsWithFacts(int y, String covering) {
-        Set<String> out = new TreeSet<>();
-        Facts.YearFacts f = facts.get(y);
-        if (f != null) {
-            f.allFlows().values().forEach(cells -> cells.keySet().forEach(k -> out.add(Facts.districtOf(k))));
-            f.allReports().values().forEach(subjects -> subjects.keySet().forEach(k -> out.add(Facts.districtOf(k))));
-        }
-        out.removeIf(d -> !Districts.covers(covering, d));
-        return List.copyOf(out);
+        return withFacts.getOrDefault(y, Map.of()).keySet().stream().filter(d -> Districts.covers(covering, d))
+                .toList();
     }
 
     /** The targets of a plan with these ids, and every target they roll up into. */
@@ -734,28 +704,25 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
             parts.add(new TargetPart(t.id(), Contributions.part(data(a, t, current, a.year())),
                     Contributions.part(data(a, t, previous, a.year() - 1)), ds));
         }
-        List<String> withFacts = districtsWithFacts(a.year(), a.district());
+        List<String> districts = districtsWithFacts(a.year(), a.district());
         String version = a.version().version();
-        boolean full = !version.equals(sentVersion.get(a.key()));
-        Map<String, TargetPart> before = full ? Map.of() : sent.get(a.key());
+        Sent before = sent.get(a.key());
+        boolean full = before == null || !version.equals(before.version());
+        Map<String, TargetPart> after = full ? new HashMap<>() : before.parts();
         List<TargetPart> changed = new ArrayList<>();
         for (TargetPart part : parts) {
-            if (full || !part.equals(before.get(part.getId()))) {
+            if (!part.equals(after.put(part.getId(), part))) {
                 changed.add(part);
             }
         }
-        if (!full && changed.isEmpty() && withFacts.equals(sentWithFacts.get(a.key()))) {
+        if (!full && changed.isEmpty() && districts.equals(before.withFacts())) {
             return;
         }
         KpiContribution c = KpiContribution.newBuilder().setPlan(a.key()).setVersion(version).setSource(partition)
-                .setPartitions(partitions).setFull(full).setDistrictsWithFacts(withFacts).setTargets(changed).build();
+                .setPartitions(partitions).setFull(full).setDistrictsWithFacts(districts).setTargets(changed).build();
         String province = Districts.province(a.district());
         context.forward(new Record<>(province, new KpiOutput.Contribution(province, c), now.toEpochMilli()));
-        Map<String, TargetPart> now2 = full ? new HashMap<>() : sent.get(a.key());
-        changed.forEach(part -> now2.put(part.getId(), part));
-        sent.put(a.key(), now2);
-        sentVersion.put(a.key(), version);
-        sentWithFacts.put(a.key(), withFacts);
+        sent.put(a.key(), new Sent(version, after, districts));
     }
 
     /** The roll-ups of a districts: target's target in the plans evaluated here of the districts the aggregate covers. */
@@ -774,21 +741,6 @@ public final class KpiProcessor implements Processor<String, KpiInput, String, K
         }
         out.sort(java.util.Comparator.comparing(DistrictPart::getDistrict));
         return out;
-    }
-
-    /**
-     * A target no longer in its plan leaves the KPI table (tombstone), and so the boards; a KPI of a plan another
-     * task (or the aggregate stage) evaluates is only forgotten here.
-     */
-    private void removeTargetsNotIn(Map<String, PlanCatalog.YearPlan> plans, Instant now) {
-        // district/year/id; a key written before districts (year/id) is gone: the KPI is published under its new key
-        java.util.function.Predicate<String> notInPlan = key -> {
-            String[] k = key.split("/", 3);
-            PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
-            return p == null || !p.byId().containsKey(k[2]);
-        };
-        published.removeIf(key -> notInPlan.test(key) || !evaluatesHere(plans.get(key.substring(0,
-                key.lastIndexOf('/')))), notInPlan, now);
     }
 
     /** Publishes the changed report subjects that no target of their year's plan names (or no plan at all). */

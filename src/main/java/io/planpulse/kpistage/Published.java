@@ -76,23 +76,31 @@ final class Published {
     }
 
     /**
-     * Forgets the KPIs whose key {@code gone} accepts: a target no longer in its plan leaves the KPI table
-     * ({@code tombstone}: a tombstone on planpulse.kpi, and so the boards); a KPI another stage publishes now is only
-     * forgotten here.
+     * Forgets the KPIs of targets no longer in their plan, with a tombstone on planpulse.kpi (and so off the boards;
+     * a key written before districts, year/id, is gone too: the KPI is published under its new key); and, with no
+     * tombstone, the KPIs of plans that {@code evaluatedHere} says another stage or task publishes now.
      */
-    void removeIf(Predicate<String> gone, Predicate<String> tombstone, Instant now) {
-        List<String> keys = new ArrayList<>();
+    void removeNotIn(Map<String, PlanCatalog.YearPlan> plans, Predicate<PlanCatalog.YearPlan> evaluatedHere,
+                     Instant now) {
+        List<String> gone = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
         for (String key : published.keySet()) {
-            if (gone.test(key)) {
-                keys.add(key);
+            String[] k = key.split("/", 3);
+            PlanCatalog.YearPlan p = k.length == 3 ? plans.get(k[0] + "/" + k[1]) : null;
+            if (p == null || !p.byId().containsKey(k[2])) {
+                gone.add(key);
+            } else if (!evaluatedHere.test(p)) {
+                moved.add(key);
             }
         }
-        for (String key : keys) {
+        for (String key : moved) {
             published.remove(key);
             store.delete(key);
-            if (tombstone.test(key)) {
-                context.forward(new Record<>(key, new KpiOutput.Snapshot(null), now.toEpochMilli()));
-            }
+        }
+        for (String key : gone) {
+            published.remove(key);
+            store.delete(key);
+            context.forward(new Record<>(key, new KpiOutput.Snapshot(null), now.toEpochMilli()));
         }
     }
 }

@@ -187,6 +187,15 @@ public final class PlanCatalog {
      * The report deadline day that closes a year: the latest of its plans' (every district's), or the default without
      * a plan. A year stays open until the last district's deadline has passed.
      */
+    /**
+     * A year is retired once neither it nor the year after is open (the projection of the year after reads its
+     * facts, CONTRACT section 5b): after the end of the deadline day of the January after the year after. Its facts
+     * are dropped and its plans are no longer evaluated: the KPIs they last published, final since it closed, stay.
+     */
+    public boolean retired(int year, java.time.Instant now) {
+        return now.toEpochMilli() >= closesAt(year + 1, deadlineDay(year + 1), zone);
+    }
+
     public int deadlineDay(int year) {
         int day = 0;
         for (YearPlan p : plans.values()) {

@@ -116,9 +116,9 @@ public final class KpiView implements KpiTable, AutoCloseable {
                     try {
                         for (ConsumerRecord<String, byte[]> r : records) {
                             if (r.topic().equals(Topics.UNPLANNED.name())) {
-                                applyUnplanned(r);
+                                applyCompacted(r, unplanned, Topics.UNPLANNED_SUBJECT);
                             } else if (r.topic().equals(Topics.DISTRICTS.name())) {
-                                applyDistrictFacts(r);
+                                applyCompacted(r, districtFacts, Topics.DISTRICT_FACTS);
                             } else {
                                 apply(r);
                             }
@@ -211,33 +211,20 @@ public final class KpiView implements KpiTable, AutoCloseable {
         return alive() && System.currentTimeMillis() - caughtUpAt <= maxAge.toMillis();
     }
 
-    private void applyDistrictFacts(ConsumerRecord<String, byte[]> r) {
+    /** A record of a compacted topic read into its map: a tombstone removes the key; one that does not decode is skipped. */
+    private static <V extends org.apache.avro.specific.SpecificRecord> void applyCompacted(
+            ConsumerRecord<String, byte[]> r, Map<String, V> into, io.planpulse.base.AvroCodec<V> codec) {
         if (r.key() == null) {
             return;
         }
         if (r.value() == null) {
-            districtFacts.remove(r.key());
+            into.remove(r.key());
             return;
         }
         try {
-            districtFacts.put(r.key(), Topics.DISTRICT_FACTS.decode(r.value()));
+            into.put(r.key(), codec.decode(r.value()));
         } catch (Exception e) {
-            LOG.error("skipping district-facts record {} that does not decode: {}", r.key(), e.toString());
-        }
-    }
-
-    private void applyUnplanned(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
-            return;
-        }
-        if (r.value() == null) {
-            unplanned.remove(r.key());
-            return;
-        }
-        try {
-            unplanned.put(r.key(), Topics.UNPLANNED_SUBJECT.decode(r.value()));
-        } catch (Exception e) {
-            LOG.error("skipping unplanned record {} that does not decode: {}", r.key(), e.toString());
+            LOG.error("skipping {} record {} that does not decode: {}", r.topic(), r.key(), e.toString());
         }
     }
 
