@@ -23,7 +23,6 @@ import io.planpulse.serve.KpiView;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,11 +31,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -273,27 +269,26 @@ public final class PipelineApp implements AutoCloseable {
 
     /** This instance runs at least one partition of the KPI stage, which evaluates and publishes KPIs. */
     public boolean hostsKpiStage() {
-        return hostsTopic(config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-");
+        return !kpiPartitions().isEmpty();
     }
 
     /** The partitions of the KPI stage this instance runs now (of planpulse.kpi.partitions). */
     public java.util.Set<Integer> kpiPartitions() {
-        String prefix = config.get("application.id") + "-" + Topics.KPI_INPUT_REPARTITION + "-";
+        return activePartitions(streams, io.planpulse.base.KpiLayout.kpiInputPrefix(config.get("application.id")));
+    }
+
+    /** This instance runs at least one partition of the aggregate stage (the aggregate plans of some provinces). */
+    public boolean hostsAggregateStage() {
+        return !activePartitions(streams, layout().contributionsTopic(config.get("application.id"))).isEmpty();
+    }
+
+    /** The partitions of the topics whose name starts with {@code prefix} that a client's active tasks read now. */
+    public static java.util.Set<Integer> activePartitions(KafkaStreams streams, String prefix) {
         java.util.Set<Integer> out = new java.util.TreeSet<>();
         streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
                 .flatMap(task -> task.topicPartitions().stream()).filter(tp -> tp.topic().startsWith(prefix))
                 .forEach(tp -> out.add(tp.partition()));
         return out;
-    }
-
-    /** This instance runs at least one partition of the aggregate stage (the aggregate plans of some provinces). */
-    public boolean hostsAggregateStage() {
-        return hostsTopic(layout().contributionsTopic(config.get("application.id")));
-    }
-
-    private boolean hostsTopic(String prefix) {
-        return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
-                .anyMatch(task -> task.topicPartitions().stream().anyMatch(tp -> tp.topic().startsWith(prefix)));
     }
 
     /** Waits until this instance's KPI view has read planpulse.kpi up to its current (committed) end. */
@@ -375,14 +370,7 @@ public final class PipelineApp implements AutoCloseable {
 
     /** The end offsets (committed records only) of every partition of the topics. */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
-                d.partitions().forEach(p -> req.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        ListOffsetsResult r = admin.listOffsets(req,
-                new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
-        r.all().get().forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
+        return io.planpulse.base.Offsets.endOffsets(admin, topics);
     }
 
     private static Duration remaining(long deadline) {

@@ -55,9 +55,12 @@ public record KpiLayout(int partitions) {
         return Topics.AGGREGATE_LAST_STORE + suffix();
     }
 
-    /** The stores whose changelogs hold the KPI stage's state, by district (the aggregate stage's: by province). */
-    public List<String> districtStores() {
-        return List.of(flowFacts(), reportFacts(), kpiLast(), unplannedLast());
+    /**
+     * The stores whose state moves to another partition count: the KPI stage's, by district, and the aggregate
+     * stage's KPIs, by province (its contributions are sent again by every KPI partition when it starts).
+     */
+    public List<String> movedStores() {
+        return List.of(flowFacts(), reportFacts(), kpiLast(), unplannedLast(), aggregateLast());
     }
 
     /** The repartition name of one stream's way into the KPI stage (topic: APP_ID-NAME-repartition). */
@@ -77,6 +80,11 @@ public record KpiLayout(int partitions) {
             out.add(applicationId + "-" + kpiInputRepartition(s) + "-repartition");
         }
         return out;
+    }
+
+    /** What every KPI-stage input topic's name of an application starts with, whatever the partition count. */
+    public static String kpiInputPrefix(String applicationId) {
+        return applicationId + "-" + Topics.KPI_INPUT_REPARTITION + "-";
     }
 
     /** The aggregate stage's input topic of an application. */

@@ -123,11 +123,7 @@ final class DistrictScale {
 
     /** The KPI-stage partitions a client runs now. */
     private static Set<Integer> kpiPartitions(KafkaStreams streams, String appId) {
-        String prefix = appId + "-" + Topics.KPI_INPUT_REPARTITION + "-";
-        Set<Integer> out = new java.util.TreeSet<>();
-        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> task.topicPartitions().stream()
-                .filter(tp -> tp.topic().startsWith(prefix)).forEach(tp -> out.add(tp.partition()))));
-        return out;
+        return PipelineApp.activePartitions(streams, io.planpulse.base.KpiLayout.kpiInputPrefix(appId));
     }
 
     /** Waits until every KPI partition runs somewhere, and every client runs one if there are enough. */
@@ -198,36 +194,11 @@ final class DistrictScale {
         watcher.start();
         Thread.sleep(1000);
         samples.clear();
-        CitySimulation sim = CitySimulation.forBench(shipped, o.districts(), 7);
-        long sent = 0;
-        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> p = Load.producer(clients)) {
-            long t0 = System.nanoTime();
-            long intervalNanos = 1_000_000_000L / o.rate();
-            long endAt = t0 + o.freshnessSeconds() * 1_000_000_000L;
-            Instant eventTime = Instant.parse("2025-11-30T00:00:00Z");
-            while (System.nanoTime() < endAt) {
-                long wait = t0 + sent * intervalNanos - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                io.planpulse.app.SimulatedFeed.send(p, sim.live(eventTime));
-                sent++;
-            }
-            p.flush();
-        }
+        long sent = Freshness.steadyLoad(o, clients, CitySimulation.forBench(shipped, o.districts(), 7)::live);
         Thread.sleep(2000);
         running.set(false);
         watcher.join(10_000);
-        List<Long> s = new java.util.ArrayList<>(samples);
-        java.util.Collections.sort(s);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("p50", s.isEmpty() ? null : s.get(s.size() / 2));
-        out.put("p99", s.isEmpty() ? null : s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)));
-        out.put("max", s.isEmpty() ? null : s.get(s.size() - 1));
-        out.put("samples", s.size());
-        out.put("rate_eps", o.rate());
-        out.put("seconds", o.freshnessSeconds());
-        out.put("events", sent);
+        Map<String, Object> out = Freshness.summary(o, samples, sent);
         System.err.printf("districts: freshness at %,d events/s over %d districts: p50 %s ms, p99 %s ms, max %s ms%n",
                 o.rate(), o.districts(), out.get("p50"), out.get("p99"), out.get("max"));
         return out;

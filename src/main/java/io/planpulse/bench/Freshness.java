@@ -60,42 +60,57 @@ final class Freshness {
             }
             Thread.sleep(1000);
             samples.clear();
-            Simulator sim = new Simulator(plan, 7);
-            long sent = 0;
-            try (KafkaProducer<byte[], byte[]> p = Load.producer(clients)) {
-                long t0 = System.nanoTime();
-                long intervalNanos = 1_000_000_000L / o.rate();
-                long endAt = t0 + o.freshnessSeconds() * 1_000_000_000L;
-                Instant eventTime = Instant.parse("2025-11-30T00:00:00Z");
-                while (System.nanoTime() < endAt) {
-                    long due = t0 + sent * intervalNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                    SimulatedFeed.send(p, sim.live(eventTime));
-                    sent++;
-                }
-                p.flush();
-            }
+            long sent = steadyLoad(o, clients, new Simulator(plan, 7)::live);
             Thread.sleep(2000);
             running.set(false);
             watcher.join(10_000);
             streams.close(Duration.ofSeconds(30));
-            List<Long> s = new ArrayList<>(samples);
-            Collections.sort(s);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("p50", s.isEmpty() ? null : s.get(s.size() / 2));
-            out.put("p99", s.isEmpty() ? null : s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)));
-            out.put("max", s.isEmpty() ? null : s.get(s.size() - 1));
-            out.put("samples", s.size());
-            out.put("rate_eps", o.rate());
-            out.put("seconds", o.freshnessSeconds());
-            out.put("events", sent);
-            System.err.printf("freshness at %,d events/s: p50 %s ms, p99 %s ms, max %s ms (%d KPI updates)%n", o.rate(),
-                    out.get("p50"), out.get("p99"), out.get("max"), s.size());
+            Map<String, Object> out = summary(o, samples, sent);
+            System.err.printf("freshness at %,d events/s: p50 %s ms, p99 %s ms, max %s ms (%s KPI updates)%n", o.rate(),
+                    out.get("p50"), out.get("p99"), out.get("max"), out.get("samples"));
             return out;
         }
+    }
+
+    /**
+     * Sends {@code live} events (each for the same event time) at {@code --rate} for {@code --freshness-seconds}, as
+     * evenly as the clock allows; returns how many it sent.
+     */
+    static long steadyLoad(BenchOptions o, Map<String, Object> clients,
+                           java.util.function.Function<Instant, io.planpulse.events.JsonEvents.Event> live)
+            throws Exception {
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> p = Load.producer(clients)) {
+            long t0 = System.nanoTime();
+            long intervalNanos = 1_000_000_000L / o.rate();
+            long endAt = t0 + o.freshnessSeconds() * 1_000_000_000L;
+            Instant eventTime = Instant.parse("2025-11-30T00:00:00Z");
+            while (System.nanoTime() < endAt) {
+                long wait = t0 + sent * intervalNanos - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                SimulatedFeed.send(p, live.apply(eventTime));
+                sent++;
+            }
+            p.flush();
+        }
+        return sent;
+    }
+
+    /** The freshness samples (ms) as p50, p99 and max, with their number and the load's rate, length and events. */
+    static Map<String, Object> summary(BenchOptions o, List<Long> samples, long sent) {
+        List<Long> s = new ArrayList<>(samples);
+        Collections.sort(s);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", s.isEmpty() ? null : s.get(s.size() / 2));
+        out.put("p99", s.isEmpty() ? null : s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)));
+        out.put("max", s.isEmpty() ? null : s.get(s.size() - 1));
+        out.put("samples", s.size());
+        out.put("rate_eps", o.rate());
+        out.put("seconds", o.freshnessSeconds());
+        out.put("events", sent);
+        return out;
     }
 
     /** A consumer of committed KPI snapshots (read_committed), by target id. */

@@ -3,7 +3,6 @@ package io.planpulse.pipeline;
 import io.planpulse.avro.internal.KpiInput;
 import io.planpulse.base.Districts;
 import io.planpulse.base.KpiLayout;
-import io.planpulse.base.Stream;
 import io.planpulse.base.Topics;
 import io.planpulse.kpistage.KpiProcessor;
 import java.time.Duration;
@@ -122,7 +121,7 @@ public final class KpiRelayout {
         if (replication.isPresent() && replication.get() < 0) {
             replication = Optional.empty();
         }
-        for (String store : targetStores()) {
+        for (String store : target.movedStores()) {
             String name = KpiLayout.changelog(appId, store);
             if (!existing.contains(name)) {
                 create.add(new NewTopic(name, Optional.of(target.partitions()), replication)
@@ -138,12 +137,6 @@ public final class KpiRelayout {
         admin.createTopics(create).all().get();
     }
 
-    private List<String> targetStores() {
-        List<String> out = new ArrayList<>(target.districtStores());
-        out.add(target.aggregateLast());
-        return out;
-    }
-
     /** Copies state and facts in flight in one transaction; returns the state records and facts copied. */
     private int[] copy(Admin admin, KpiLayout source, Set<String> topics) throws Exception {
         Map<String, Object> producerProps = new HashMap<>(clients);
@@ -154,19 +147,16 @@ public final class KpiRelayout {
                 new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            List<String> from = new ArrayList<>(source.districtStores());
-            from.add(source.aggregateLast());
-            List<String> to = targetStores();
+            List<String> from = source.movedStores();
+            List<String> to = target.movedStores();
             for (int i = 0; i < from.size(); i++) {
                 String topic = KpiLayout.changelog(appId, from.get(i));
                 if (!topics.contains(topic)) {
                     continue;
                 }
-                boolean aggregate = i == from.size() - 1;
                 String into = KpiLayout.changelog(appId, to.get(i));
                 for (Map.Entry<String, byte[]> e : latest(admin, topic).entrySet()) {
-                    int p = Districts.partition(stateDistrict(from.get(i), source, e.getKey(), aggregate),
-                            target.partitions());
+                    int p = Districts.partition(stateDistrict(from.get(i), source, e.getKey()), target.partitions());
                     producer.send(new ProducerRecord<>(into, p, e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             e.getValue()));
                     n[0]++;
@@ -195,22 +185,19 @@ public final class KpiRelayout {
     }
 
     /** The district a state record belongs to, by its store's key (KPIs of an aggregate plan: its province's). */
-    private String stateDistrict(String store, KpiLayout source, String key, boolean aggregate) {
-        if (store.equals(source.flowFacts())) {
-            return KpiProcessor.districtOfFact(key, false, district);
-        }
-        if (store.equals(source.reportFacts())) {
-            return KpiProcessor.districtOfFact(key, true, district);
+    private String stateDistrict(String store, KpiLayout source, String key) {
+        if (store.equals(source.flowFacts()) || store.equals(source.reportFacts())) {
+            return KpiProcessor.districtOfFact(key, district);
         }
         String first = key.substring(0, key.indexOf('/'));
         String d = Districts.isCode(first) ? first : district; // keys written before districts: year/...
-        return aggregate ? Districts.province(d) : d;
+        return store.equals(source.aggregateLast()) ? Districts.province(d) : d;
     }
 
     /** Every key's latest value on a compacted topic (deleted keys left out). */
     private Map<String, byte[]> latest(Admin admin, String topic) throws Exception {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        Map<TopicPartition, Long> end = endOffsets(admin, topic);
+        Map<TopicPartition, Long> end = io.planpulse.base.Offsets.endOffsets(admin, List.of(topic));
         try (KafkaConsumer<byte[], byte[]> c = consumer()) {
             c.assign(end.keySet());
             c.seekToBeginning(end.keySet());
@@ -229,7 +216,7 @@ public final class KpiRelayout {
     /** The records of an old input topic past the application's committed offsets; records the offsets to commit. */
     private int inFlight(Admin admin, String topic, Map<TopicPartition, OffsetAndMetadata> taken,
                          java.util.function.BiConsumer<byte[], byte[]> each) throws Exception {
-        Map<TopicPartition, Long> end = endOffsets(admin, topic);
+        Map<TopicPartition, Long> end = io.planpulse.base.Offsets.endOffsets(admin, List.of(topic));
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
                 .partitionsToOffsetAndMetadata().get();
         int[] n = {0};
@@ -250,19 +237,6 @@ public final class KpiRelayout {
             end.forEach((tp, off) -> taken.put(tp, new OffsetAndMetadata(c.position(tp))));
         }
         return n[0];
-    }
-
-    /** The end offsets (committed records) of every partition of a topic. */
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> req = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> req.put(new TopicPartition(topic, p.partition()),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get()
-                .forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
@@ -287,10 +261,10 @@ public final class KpiRelayout {
     /** Deletes every topic of the old partition count: its changelogs and its repartition topics. */
     private void deleteSource(Admin admin, KpiLayout source, Set<String> topics) throws Exception {
         List<String> gone = new ArrayList<>();
-        for (String store : List.of(source.flowFacts(), source.reportFacts(), source.kpiLast(), source.unplannedLast(),
-                source.aggregateParts(), source.aggregateLast())) {
+        for (String store : source.movedStores()) {
             gone.add(KpiLayout.changelog(appId, store));
         }
+        gone.add(KpiLayout.changelog(appId, source.aggregateParts()));
         gone.addAll(source.kpiInputTopics(appId));
         gone.add(source.contributionsTopic(appId));
         gone.retainAll(topics);
